@@ -1,0 +1,116 @@
+"""Composition root: builds the engine and picks each adapter (in-process or Redis) once."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from echo.core.blacklist import MemoryTokenBlacklist, RedisTokenBlacklist, TokenBlacklist
+from echo.core.cache import Cache, MemoryCache, RedisCache
+from echo.core.db import create_engine, create_sessionmaker
+from echo.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from echo.core.redis import RedisGate, create_redis
+from echo.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JwtSecrets:
+    access: str
+    refresh: str
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    cache: Cache
+    rate_limiter: RateLimiter
+    blacklist: TokenBlacklist
+    jwt: JwtSecrets
+    redis: Redis | None = None
+    started_at: float = field(default_factory=time.time)
+
+
+def load_jwt_secrets(settings: Settings) -> JwtSecrets:
+    """Environment values win; otherwise secrets generated once and kept in DATA_DIR/secrets.env."""
+    if settings.jwt_secret and settings.jwt_refresh_secret:
+        return JwtSecrets(settings.jwt_secret, settings.jwt_refresh_secret)
+    path = settings.data_dir / "secrets.env"
+    stored = _read_env_file(path)
+    complete = {
+        key: stored.get(key) or secrets.token_urlsafe(64)
+        for key in ("JWT_SECRET", "JWT_REFRESH_SECRET")
+    }
+    if complete.items() - stored.items():
+        _write_secret_file(path, {**stored, **complete})
+    return JwtSecrets(
+        settings.jwt_secret or complete["JWT_SECRET"],
+        settings.jwt_refresh_secret or complete["JWT_REFRESH_SECRET"],
+    )
+
+
+def _read_env_file(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    values = {}
+    for line in path.read_text().splitlines():
+        key, sep, value = line.partition("=")
+        if sep and not key.startswith("#"):
+            values[key.strip()] = value.strip()
+    return values
+
+
+def _write_secret_file(path: Path, values: dict[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as file:
+        file.write("".join(f"{key}={value}\n" for key, value in values.items()))
+    os.chmod(temporary, 0o600)
+    temporary.replace(path)
+
+
+async def build_services(settings: Settings) -> Services:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(settings.database_url)
+    jwt_secrets = load_jwt_secrets(settings)
+    if not settings.redis_url:
+        return Services(
+            settings=settings,
+            engine=engine,
+            sessions=create_sessionmaker(engine),
+            cache=MemoryCache(),
+            rate_limiter=MemoryRateLimiter(),
+            blacklist=MemoryTokenBlacklist(),
+            jwt=jwt_secrets,
+        )
+    redis = create_redis(settings.redis_url)
+    gate = RedisGate(redis, settings.redis_prefix)
+    if not await gate.ping():
+        log.warning("Redis at %s does not answer; starting degraded", settings.redis_url)
+    return Services(
+        settings=settings,
+        engine=engine,
+        sessions=create_sessionmaker(engine),
+        cache=RedisCache(gate),
+        rate_limiter=RedisRateLimiter(gate),
+        blacklist=RedisTokenBlacklist(gate),
+        jwt=jwt_secrets,
+        redis=redis,
+    )
+
+
+async def close_services(services: Services) -> None:
+    if services.redis is not None:
+        await services.redis.aclose()
+    await services.engine.dispose()

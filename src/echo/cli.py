@@ -1,0 +1,182 @@
+"""The echo-music command: serve, migrate and user administration."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from echo.settings import Settings, describe_error
+
+app = typer.Typer(help="Echo, a self-hosted music server.", no_args_is_help=True)
+user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+console = Console()
+err = Console(stderr=True)
+
+T = TypeVar("T")
+
+
+def load_settings() -> Settings:
+    """Settings, or exit with one line naming the invalid variable."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        err.print(f"[red]{describe_error(error)}[/red]", highlight=False)
+        raise typer.Exit(2) from error
+
+
+def _migrate(settings: Settings) -> None:
+    from echo.migrations.runner import upgrade
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database_url)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Listen address (default ECHO_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Listen port (default ECHO_PORT).")] = None,
+) -> None:
+    """Apply migrations and serve the API and web app."""
+    import logging
+
+    import uvicorn
+
+    from echo.app import create_app
+
+    settings = load_settings()
+    if host is not None:
+        settings.host = host
+    if port is not None:
+        settings.port = port
+    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    _migrate(settings)
+    console.print(f"Echo listening on http://{settings.host}:{settings.port}")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        proxy_headers=True,
+        timeout_graceful_shutdown=10,
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations and exit."""
+    settings = load_settings()
+    _migrate(settings)
+    console.print("Database is up to date.")
+
+
+def _run_with_services(work: Callable[..., Awaitable[T]]) -> T:
+    from echo.bootstrap import build_services, close_services
+
+    settings = load_settings()
+    _migrate(settings)
+
+    async def main() -> T:
+        services = await build_services(settings)
+        try:
+            return await work(services)
+        finally:
+            await close_services(services)
+
+    return asyncio.run(main())
+
+
+def _password_from_stdin() -> str | None:
+    if sys.stdin.isatty():
+        return None
+    return sys.stdin.readline().rstrip("\n") or None
+
+
+@user_app.command("create")
+def user_create(
+    username: str,
+    admin: Annotated[bool, typer.Option("--admin", help="Make the user an administrator.")] = False,
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+) -> None:
+    """Create a user. Prints a temporary password, or takes the password from stdin."""
+    from echo.core.errors import DomainError
+    from echo.features.admin import service
+    from echo.features.auth.passwords import check_policy
+
+    password = _password_from_stdin()
+    try:
+        if password is not None:
+            check_policy(password)
+        created = _run_with_services(
+            lambda services: service.create_user(services, username, name, admin, password)
+        )
+    except DomainError as error:
+        err.print(f"[red]{error.message}[/red]")
+        raise typer.Exit(1) from error
+    console.print(f"Created {'administrator' if admin else 'user'} [bold]{username}[/bold].")
+    if password is None:
+        console.print(f"Temporary password: [bold]{created.temporary_password}[/bold]")
+    console.print("The password must be changed at first login.")
+
+
+@user_app.command("reset-password")
+def user_reset_password(username: str) -> None:
+    """Give a user a new temporary password (also works for the system administrator)."""
+    from echo.core.db import utcnow
+    from echo.features.auth import passwords
+    from echo.features.auth import repository as auth_repository
+    from echo.features.users import repository
+
+    temporary = _password_from_stdin()
+    if temporary is not None:
+        passwords.check_policy(temporary)
+
+    async def reset(services: object) -> str | None:
+        from echo.bootstrap import Services
+
+        assert isinstance(services, Services)
+        new_password = temporary or passwords.temporary_password()
+        async with services.sessions() as session:
+            user = await repository.get_by_username(session, username)
+            if user is None:
+                return None
+            user.password_hash = await passwords.hash_password(new_password)
+            user.must_change_password = True
+            user.is_active = True
+            await auth_repository.revoke_user_sessions(session, user.id, utcnow())
+            await session.commit()
+        return new_password
+
+    result = _run_with_services(reset)
+    if result is None:
+        err.print(f"[red]No user named {username}[/red]")
+        raise typer.Exit(1)
+    console.print(f"Password of [bold]{username}[/bold] reset; it must be changed at next login.")
+    if temporary is None:
+        console.print(f"Temporary password: [bold]{result}[/bold]")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List all users."""
+    from echo.features.admin import service
+
+    listing = _run_with_services(lambda services: service.list_users(services, 0, 10_000))
+    table = Table("Username", "Name", "Admin", "Active", "Must change password", "Last login")
+    for user in listing.users:
+        table.add_row(
+            user.username,
+            user.name or "",
+            "system" if user.is_system_admin else "yes" if user.is_admin else "",
+            "yes" if user.is_active else "no",
+            "yes" if user.must_change_password else "",
+            user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "never",
+        )
+    console.print(table)

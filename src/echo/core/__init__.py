@@ -1,0 +1,1 @@
+"""Infrastructure shared by every feature; never imports a feature."""

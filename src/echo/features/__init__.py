@@ -1,0 +1,1 @@
+"""Feature modules, one folder each, files named by role."""

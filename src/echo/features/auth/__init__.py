@@ -1,0 +1,1 @@
+"""Login, token refresh with rotation, logout and the authentication dependencies."""

@@ -1,0 +1,1 @@
+"""The users table and self-service account settings."""

@@ -1,0 +1,1 @@
+"""Alembic migrations; each must run on SQLite and PostgreSQL."""

@@ -1,0 +1,40 @@
+"""Alembic environment: runs migrations on the async engine given in the config attributes."""
+
+from __future__ import annotations
+
+import asyncio
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+from echo.core.db import Base, create_engine
+from echo.migrations.models import import_all_models
+
+import_all_models()
+target_metadata = Base.metadata
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_async(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_run)
+            await connection.commit()
+    finally:
+        await engine.dispose()
+
+
+url = context.config.get_main_option("sqlalchemy.url")
+assert url, "the migration runner sets sqlalchemy.url"
+asyncio.run(_run_async(url))

@@ -1,0 +1,16 @@
+"""Every model module, imported so Base.metadata knows all tables (autogenerate, tests)."""
+
+from __future__ import annotations
+
+import importlib
+
+MODEL_MODULES = (
+    "echo.features.users.models",
+    "echo.features.auth.models",
+    "echo.features.system_settings.models",
+)
+
+
+def import_all_models() -> None:
+    for module in MODEL_MODULES:
+        importlib.import_module(module)
