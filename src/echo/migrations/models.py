@@ -8,6 +8,11 @@ MODEL_MODULES = (
     "echo.features.users.models",
     "echo.features.auth.models",
     "echo.features.system_settings.models",
+    "echo.features.artists.models",
+    "echo.features.albums.models",
+    "echo.features.tracks.models",
+    "echo.features.genres.models",
+    "echo.features.scanner.models",
 )
 
 

@@ -1,0 +1,1 @@
+"""The albums of the library."""

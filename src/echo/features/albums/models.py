@@ -1,0 +1,48 @@
+"""The albums table."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from echo.core.db import Base, UTCDateTime, new_id, utcnow
+
+
+class Album(Base):
+    __tablename__ = "albums"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    # Persistent identity: the MusicBrainz album id, else a hash of album artist, name and year.
+    pid: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(512), index=True)
+    order_album_name: Mapped[str] = mapped_column(String(512), index=True)
+    sort_album_name: Mapped[str | None] = mapped_column(String(512))
+    album_artist_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("artists.id", ondelete="RESTRICT"), index=True
+    )
+    artist_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    artist_name: Mapped[str] = mapped_column(String(512))
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    release_date: Mapped[str | None] = mapped_column(String(32))
+    original_date: Mapped[str | None] = mapped_column(String(32))
+    compilation: Mapped[bool] = mapped_column(Boolean, default=False)
+    song_count: Mapped[int] = mapped_column(Integer, default=0)
+    disc_count: Mapped[int] = mapped_column(Integer, default=1)
+    duration: Mapped[float] = mapped_column(Float, default=0.0)
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Content hash of the cover image in DATA_DIR/covers; the file is shared by identical covers.
+    cover_hash: Mapped[str | None] = mapped_column(String(64))
+    cover_source: Mapped[str | None] = mapped_column(String(16))
+    mbz_album_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    mbz_album_artist_id: Mapped[str | None] = mapped_column(String(64))
+    mbz_release_group_id: Mapped[str | None] = mapped_column(String(64))
+    catalog_num: Mapped[str | None] = mapped_column(String(128))
+    comment: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    mbid_searched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    external_info_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

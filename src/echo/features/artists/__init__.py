@@ -1,0 +1,1 @@
+"""The artists of the library."""

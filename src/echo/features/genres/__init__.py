@@ -1,0 +1,1 @@
+"""The genres of the library."""
