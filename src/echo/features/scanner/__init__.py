@@ -1,0 +1,1 @@
+"""Library scanner: walk, compare, parse, store, purge, aggregate, covers; jobs, watcher, progress."""
