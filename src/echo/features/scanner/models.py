@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Integer, String, Text, Uuid
+from sqlalchemy import BigInteger, Boolean, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from echo.core.db import Base, UTCDateTime, new_id, utcnow
@@ -18,6 +18,12 @@ class LibraryScan(Base):
     kind: Mapped[str] = mapped_column(String(16), default="full")  # full | incremental
     # pending → running → completed | failed | cancelled (also paused)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    # True while pending or running, else NULL: a unique index allows one active scan at a time.
+    active: Mapped[bool | None] = mapped_column(Boolean, unique=True, default=True)
+    # Set by the scanning process as it works; an active scan with an old heartbeat was orphaned.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # pause / resume / cancel requests from any process, checked between batches
+    requested: Mapped[str | None] = mapped_column(String(16))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     files_scanned: Mapped[int] = mapped_column(Integer, default=0)

@@ -65,6 +65,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=True),
+        sa.Column("heartbeat_at", UTCDateTime(), nullable=True),
+        sa.Column("requested", sa.String(length=16), nullable=True),
         sa.Column("started_at", UTCDateTime(), nullable=False),
         sa.Column("finished_at", UTCDateTime(), nullable=True),
         sa.Column("files_scanned", sa.Integer(), nullable=False),
@@ -75,6 +78,7 @@ def upgrade() -> None:
         sa.Column("errors", sa.Integer(), nullable=False),
         sa.Column("error_message", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_library_scans")),
+        sa.UniqueConstraint("active", name=op.f("uq_library_scans_active")),
     )
     with op.batch_alter_table("library_scans", schema=None) as batch_op:
         batch_op.create_index(
