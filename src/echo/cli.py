@@ -10,6 +10,7 @@ from typing import Annotated, TypeVar
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from echo.settings import Settings, describe_error
@@ -28,7 +29,8 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as error:
-        err.print(f"[red]{describe_error(error)}[/red]", highlight=False)
+        # soft_wrap: one line whatever the terminal width, so logs and scripts see one line.
+        err.print(f"[red]{escape(describe_error(error))}[/red]", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from error
 
 
@@ -56,7 +58,9 @@ def serve(
         settings.host = host
     if port is not None:
         settings.port = port
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
     _migrate(settings)
     console.print(f"Echo listening on http://{settings.host}:{settings.port}")
     uvicorn.run(
@@ -118,11 +122,12 @@ def user_create(
             lambda services: service.create_user(services, username, name, admin, password)
         )
     except DomainError as error:
-        err.print(f"[red]{error.message}[/red]")
+        err.print(f"[red]{escape(error.message)}[/red]", soft_wrap=True)
         raise typer.Exit(1) from error
     console.print(f"Created {'administrator' if admin else 'user'} [bold]{username}[/bold].")
     if password is None:
-        console.print(f"Temporary password: [bold]{created.temporary_password}[/bold]")
+        # Brackets are in the password alphabet: escape them, or rich reads them as markup.
+        console.print(f"Temporary password: [bold]{escape(created.temporary_password)}[/bold]")
     console.print("The password must be changed at first login.")
 
 
@@ -130,13 +135,18 @@ def user_create(
 def user_reset_password(username: str) -> None:
     """Give a user a new temporary password (also works for the system administrator)."""
     from echo.core.db import utcnow
+    from echo.core.errors import DomainError
     from echo.features.auth import passwords
     from echo.features.auth import repository as auth_repository
     from echo.features.users import repository
 
     temporary = _password_from_stdin()
     if temporary is not None:
-        passwords.check_policy(temporary)
+        try:
+            passwords.check_policy(temporary)
+        except DomainError as error:
+            err.print(f"[red]{escape(error.message)}[/red]", soft_wrap=True)
+            raise typer.Exit(1) from error
 
     async def reset(services: object) -> str | None:
         from echo.bootstrap import Services
@@ -160,7 +170,7 @@ def user_reset_password(username: str) -> None:
         raise typer.Exit(1)
     console.print(f"Password of [bold]{username}[/bold] reset; it must be changed at next login.")
     if temporary is None:
-        console.print(f"Temporary password: [bold]{result}[/bold]")
+        console.print(f"Temporary password: [bold]{escape(result)}[/bold]")
 
 
 @user_app.command("list")
