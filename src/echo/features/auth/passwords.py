@@ -16,7 +16,7 @@ _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 # Verified when the username is unknown, so that path costs the same as a wrong password.
 DUMMY_HASH = _hasher.hash("echo-dummy-password-for-unknown-users")
 
-USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_]{3,50}$")
+USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_]{3,50}")
 SPECIALS = "!@#$%^&*()-_=+[]{};:,.?/"
 
 
@@ -35,7 +35,7 @@ async def verify_password(password_hash: str, password: str) -> bool:
 
 
 def check_policy(password: str) -> None:
-    """8–128 characters with an upper-case and a lower-case letter, a digit and a symbol."""
+    """8 to 128 characters with an upper-case and a lower-case letter, a digit and a symbol."""
     problems = []
     if not 8 <= len(password) <= 128:
         problems.append("be 8 to 128 characters long")
@@ -52,7 +52,8 @@ def check_policy(password: str) -> None:
 
 
 def check_username(username: str) -> None:
-    if not USERNAME_PATTERN.match(username):
+    # fullmatch: a "$" anchor would let a trailing newline through.
+    if not USERNAME_PATTERN.fullmatch(username):
         raise InvalidInput("Username must be 3 to 50 letters, digits or underscores")
 
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, String, Text, Uuid
+from sqlalchemy import Boolean, Index, Integer, String, Text, Uuid, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from echo.core.db import Base, JSONType, UTCDateTime, new_id, utcnow
@@ -64,3 +64,7 @@ class User(Base):
     @property
     def has_avatar(self) -> bool:
         return self.avatar_path is not None
+
+
+# Usernames are unique regardless of case; the index also settles concurrent creations.
+Index("uq_users_username_lower", func.lower(User.username), unique=True)
