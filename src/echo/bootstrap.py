@@ -6,6 +6,7 @@ import logging
 import os
 import secrets
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from echo.core.blacklist import MemoryTokenBlacklist, RedisTokenBlacklist, TokenBlacklist
 from echo.core.cache import Cache, MemoryCache, RedisCache
 from echo.core.db import create_engine, create_sessionmaker
+from echo.core.pool import create_process_pool
 from echo.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from echo.core.redis import RedisGate, create_redis
 from echo.settings import Settings
@@ -37,6 +39,7 @@ class Services:
     rate_limiter: RateLimiter
     blacklist: TokenBlacklist
     jwt: JwtSecrets
+    cpu_pool: ProcessPoolExecutor
     redis: Redis | None = None
     started_at: float = field(default_factory=time.time)
 
@@ -93,6 +96,7 @@ async def build_services(settings: Settings) -> Services:
             rate_limiter=MemoryRateLimiter(),
             blacklist=MemoryTokenBlacklist(),
             jwt=jwt_secrets,
+            cpu_pool=create_process_pool(settings.scan_workers, POOL_PRELOAD),
         )
     redis = create_redis(settings.redis_url)
     gate = RedisGate(redis, settings.redis_prefix)
@@ -106,11 +110,17 @@ async def build_services(settings: Settings) -> Services:
         rate_limiter=RedisRateLimiter(gate),
         blacklist=RedisTokenBlacklist(gate),
         jwt=jwt_secrets,
+        cpu_pool=create_process_pool(settings.scan_workers, POOL_PRELOAD),
         redis=redis,
     )
 
 
+# Imported once in the pool's forkserver, so the first batch of a scan does not pay for it.
+POOL_PRELOAD = ("echo.features.scanner.parse", "echo.features.scanner.covers")
+
+
 async def close_services(services: Services) -> None:
+    services.cpu_pool.shutdown(wait=False, cancel_futures=True)
     if services.redis is not None:
         await services.redis.aclose()
     await services.engine.dispose()
