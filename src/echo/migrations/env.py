@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from echo.core.db import Base, create_engine
@@ -12,9 +13,15 @@ from echo.migrations.models import import_all_models
 
 import_all_models()
 target_metadata = Base.metadata
+# Any constant shared by all Echo processes; the lock serialises their migrations.
+MIGRATION_LOCK_KEY = 0x4563686F  # "Echo"
 
 
 def _run(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # Several processes may start at once on one database (scale-out): the first migrates,
+        # the others wait here, then find the schema at head. Released at commit.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
