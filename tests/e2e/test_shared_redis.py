@@ -65,7 +65,7 @@ def wait_for_a_fresh_window(margin: float = 5.0) -> None:
 def test_two_servers_share_one_login_budget(pair: tuple[Server, Server]) -> None:
     a, b = pair
     wait_for_a_fresh_window()
-    answers = []
+    answers: list[int] = []
     for server in (a, a, a, b, b, b):
         # Wrong and right passwords alike count against the budget.
         answers.append(login(server, PASSWORD if len(answers) % 2 else "Wrong-pass1!").status_code)
