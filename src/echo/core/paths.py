@@ -25,8 +25,15 @@ def resolve_within(raw: str | Path, roots: Iterable[Path]) -> Path:
     text = str(raw)
     if "\x00" in text:
         raise InvalidInput("Path contains a NUL byte")
+    path = Path(text)
+    # Relative paths (and "~") would depend on the server's working directory or home.
+    if not path.is_absolute():
+        raise InvalidInput("Path must be absolute")
     real_roots = [Path(root).resolve() for root in roots]
-    resolved = Path(text).expanduser().resolve()
+    try:
+        resolved = path.resolve()
+    except RuntimeError as error:  # Python < 3.13 raises it for a symlink loop
+        raise InvalidInput("Path contains a symlink loop") from error
     if not is_within(resolved, real_roots):
         raise Forbidden("Path is outside the allowed folders")
     return resolved

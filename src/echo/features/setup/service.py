@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -86,25 +87,30 @@ def _mounted_library(folders: list[Path]) -> MountedLibrary | None:
     folder = folders[0]
     mounted = folder.is_dir()
     count = count_audio_files(folder, max_depth=3, limit=10_000) if mounted else 0
-    return MountedLibrary(path=str(folder), is_mounted=mounted, has_content=count > 0, file_count=count)
+    return MountedLibrary(
+        path=str(folder), is_mounted=mounted, has_content=count > 0, file_count=count
+    )
 
 
 async def create_admin(services: Services, username: str, password: str) -> CreatedAdmin:
     """The first administrator; no forced password change since they chose the password."""
     passwords.check_username(username)
     passwords.check_policy(password)
+    password_hash = await passwords.hash_password(password)
     data_dir = services.settings.data_dir
     async with services.sessions() as session:
+        # Taken before the checks, so two wizards racing cannot both see "no admin yet".
+        await state_file.lock_admin_step(session)
         if await users.first_admin(session) is not None:
             raise InvalidInput("An administrator already exists")
+        if await users.get_by_username(session, username) is not None:
+            raise Conflict(f"Username '{username}' is taken")
         if state_file.read_state(data_dir).get("completed"):
             # The database was reset under a completed setup: let the wizard run again.
             state_file.write_state(data_dir, {})
-        if await users.get_by_username(session, username) is not None:
-            raise Conflict(f"Username '{username}' is taken")
         admin = User(
             username=username,
-            password_hash=await passwords.hash_password(password),
+            password_hash=password_hash,
             is_admin=True,
             must_change_password=False,
         )
@@ -126,14 +132,15 @@ def _listing(path: Path, roots: list[Path]) -> DirectoryListing:
     try:
         with os.scandir(path) as entries:
             candidates = sorted(
-                (e for e in entries if not e.name.startswith(".")), key=lambda e: e.name.lower()
+                (e for e in entries if not e.name.startswith(".") and _is_text(e.name)),
+                key=lambda e: e.name.lower(),
             )
             for entry in candidates:
                 try:
                     if not entry.is_dir():
                         continue
                     real = Path(entry.path).resolve()
-                except OSError:
+                except (OSError, RuntimeError):  # broken link, symlink loop
                     continue
                 if not is_within(real, roots):  # a symlink leading out of the allowed folders
                     continue
@@ -161,6 +168,15 @@ def _listing(path: Path, roots: list[Path]) -> DirectoryListing:
     )
 
 
+def _is_text(name: str) -> bool:
+    """False for a name that is not valid UTF-8 on disk: it cannot be sent back as a path."""
+    try:
+        name.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _has_music(folder: Path) -> bool:
     return count_audio_files(folder, max_depth=1, limit=1) > 0
 
@@ -182,12 +198,23 @@ def _roots_listing(roots: list[Path]) -> DirectoryListing:
     )
 
 
+def _check_folder(path: Path) -> None:
+    """InvalidInput (or Forbidden) unless `path` is an existing folder."""
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError) as error:
+        raise InvalidInput("The folder does not exist") from error
+    except PermissionError as error:
+        raise Forbidden("The folder cannot be read") from error
+    except OSError as error:  # e.g. a name too long for the file system
+        raise InvalidInput(f"The folder cannot be used: {error.strerror}") from error
+    if not stat.S_ISDIR(info.st_mode):
+        raise InvalidInput("The path is not a folder")
+
+
 def _resolve_folder(raw: str, roots: list[Path]) -> Path:
     path = resolve_within(raw, roots)
-    if not path.exists():
-        raise InvalidInput("The folder does not exist")
-    if not path.is_dir():
-        raise InvalidInput("The path is not a folder")
+    _check_folder(path)
     return path
 
 
@@ -228,9 +255,11 @@ async def make_directory(services: Services, raw_parent: str, name: str) -> str:
 
 async def set_library(services: Services, raw: str) -> LibraryValidation:
     roots = allowed_roots(services)
-    path = resolve_within(raw, roots)
-    if not path.is_dir():
-        return LibraryValidation(valid=False, message="The folder does not exist")
+    path = await asyncio.to_thread(resolve_within, raw, roots)
+    try:
+        await asyncio.to_thread(_check_folder, path)
+    except (InvalidInput, Forbidden) as problem:
+        return LibraryValidation(valid=False, message=problem.message)
     if not os.access(path, os.R_OK | os.X_OK):
         return LibraryValidation(valid=False, message="The folder cannot be read")
     count = await asyncio.to_thread(count_audio_files, path)
