@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import socketio
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.types import ASGIApp
 
 from echo import __version__
-from echo.bootstrap import build_services, close_services
+from echo.bootstrap import Services, build_services, build_serving_broadcaster, close_services
+from echo.core.errors import NotFound
 from echo.core.http import (
     BodySizeLimitMiddleware,
     RateLimitMiddleware,
@@ -24,10 +28,12 @@ from echo.features.admin.api import router as admin_router
 from echo.features.auth.api import router as auth_router
 from echo.features.auth.service import warm_blacklist
 from echo.features.health.api import router as health_router
+from echo.features.scanner.realtime import ScannerNamespace
 from echo.features.setup.api import router as setup_router
 from echo.features.users.api import images_router
 from echo.features.users.api import router as users_router
 from echo.settings import Settings
+from echo.worker import register_jobs
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +50,21 @@ ROUTERS: list[APIRouter] = [
 
 
 def create_app(settings: Settings) -> FastAPI:
+    """The HTTP app; `create_asgi_app` adds Socket.IO in front of it."""
+    broadcaster = build_serving_broadcaster(settings)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        services = await build_services(settings)
+        services = await build_services(settings, broadcaster=broadcaster)
         app.state.services = services
-        await warm_blacklist(services)
         try:
+            register_jobs(services)
+            broadcaster.server.register_namespace(_scanner_namespace(services))
+            await broadcaster.start()
+            await warm_blacklist(services)
+            if services.redis is None:
+                # Embedded mode: no worker process, serve runs the jobs (DESIGN §1).
+                await services.jobs.start_consumers()
             yield
         finally:
             await close_services(services)
@@ -63,6 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
+    app.state.broadcaster = broadcaster
     install_error_handlers(app)
     api = APIRouter(prefix="/api")
     for router in ROUTERS:
@@ -80,6 +96,25 @@ def create_app(settings: Settings) -> FastAPI:
     install_cors(app, settings.cors_origins, settings.port)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
+
+
+def create_asgi_app(settings: Settings) -> ASGIApp:
+    """What `serve` runs: Socket.IO at /socket.io, everything else to the FastAPI app."""
+    app = create_app(settings)
+    asgi: ASGIApp = socketio.ASGIApp(
+        app.state.broadcaster.server, other_asgi_app=app, socketio_path="socket.io"
+    )
+    return asgi
+
+
+def _scanner_namespace(services: Services) -> ScannerNamespace:
+    async def no_running_scan(scan_id: uuid.UUID, *_: object) -> None:
+        # Replaced by the scanner service's controls; until then no scan can be running.
+        raise NotFound(f"No running scan {scan_id}")
+
+    return ScannerNamespace(
+        services, pause=no_running_scan, resume=no_running_scan, cancel=no_running_scan
+    )
 
 
 def _install_web_app(app: FastAPI) -> None:

@@ -16,8 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from echo.core.blacklist import MemoryTokenBlacklist, RedisTokenBlacklist, TokenBlacklist
 from echo.core.cache import Cache, MemoryCache, RedisCache
 from echo.core.db import create_engine, create_sessionmaker
+from echo.core.http import lan_origins
+from echo.core.jobs import InProcessJobQueue, JobQueue, RedisJobQueue
 from echo.core.pool import create_process_pool
 from echo.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from echo.core.realtime import Broadcaster
 from echo.core.redis import RedisGate, create_redis
 from echo.settings import Settings
 
@@ -40,6 +43,8 @@ class Services:
     blacklist: TokenBlacklist
     jwt: JwtSecrets
     cpu_pool: ProcessPoolExecutor
+    jobs: JobQueue
+    broadcaster: Broadcaster
     redis: Redis | None = None
     started_at: float = field(default_factory=time.time)
 
@@ -83,10 +88,25 @@ def _write_secret_file(path: Path, values: dict[str, str]) -> None:
     temporary.replace(path)
 
 
-async def build_services(settings: Settings) -> Services:
+def build_serving_broadcaster(settings: Settings) -> Broadcaster:
+    """The Socket.IO server of a `serve` process; it exists before the services, because the
+    ASGI app that mounts it is built before the lifespan that builds them."""
+    return Broadcaster.serving(
+        redis_url=settings.redis_url,
+        prefix=settings.redis_prefix,
+        allowed_origins=settings.cors_origins or lan_origins(settings.port),
+    )
+
+
+async def build_services(settings: Settings, *, broadcaster: Broadcaster | None = None) -> Services:
+    """Without `broadcaster` (worker, CLI) events go out through Redis only."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = create_engine(settings.database_url)
     jwt_secrets = load_jwt_secrets(settings)
+    if broadcaster is None:
+        broadcaster = Broadcaster.publishing(
+            redis_url=settings.redis_url, prefix=settings.redis_prefix
+        )
     if not settings.redis_url:
         return Services(
             settings=settings,
@@ -97,6 +117,8 @@ async def build_services(settings: Settings) -> Services:
             blacklist=MemoryTokenBlacklist(),
             jwt=jwt_secrets,
             cpu_pool=create_process_pool(settings.scan_workers, POOL_PRELOAD),
+            jobs=InProcessJobQueue(),
+            broadcaster=broadcaster,
         )
     redis = create_redis(settings.redis_url)
     gate = RedisGate(redis, settings.redis_prefix)
@@ -111,6 +133,8 @@ async def build_services(settings: Settings) -> Services:
         blacklist=RedisTokenBlacklist(gate),
         jwt=jwt_secrets,
         cpu_pool=create_process_pool(settings.scan_workers, POOL_PRELOAD),
+        jobs=RedisJobQueue(settings.redis_url, settings.redis_prefix),
+        broadcaster=broadcaster,
         redis=redis,
     )
 
@@ -120,6 +144,8 @@ POOL_PRELOAD = ("echo.features.scanner.parse", "echo.features.scanner.covers")
 
 
 async def close_services(services: Services) -> None:
+    await services.jobs.close()
+    await services.broadcaster.close()
     services.cpu_pool.shutdown(wait=False, cancel_futures=True)
     if services.redis is not None:
         await services.redis.aclose()

@@ -51,7 +51,7 @@ def serve(
 
     import uvicorn
 
-    from echo.app import create_app
+    from echo.app import create_asgi_app
 
     settings = load_settings()
     if host is not None:
@@ -64,7 +64,7 @@ def serve(
     _migrate(settings)
     console.print(f"Echo listening on http://{settings.host}:{settings.port}")
     uvicorn.run(
-        create_app(settings),
+        create_asgi_app(settings),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
@@ -79,6 +79,28 @@ def migrate() -> None:
     settings = load_settings()
     _migrate(settings)
     console.print("Database is up to date.")
+
+
+@app.command()
+def worker() -> None:
+    """Run the background jobs from the Redis queues (scale-out mode) until SIGTERM or SIGINT."""
+    import logging
+
+    from echo.worker import run_worker
+
+    settings = load_settings()
+    if not settings.redis_url:
+        err.print(
+            "[red]echo-music worker needs Redis: set ECHO_REDIS_URL "
+            "(without Redis, serve runs the jobs itself)[/red]",
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    )
+    _migrate(settings)
+    asyncio.run(run_worker(settings))
 
 
 def _run_with_services(work: Callable[..., Awaitable[T]]) -> T:

@@ -17,6 +17,8 @@ from saq.job import Status
 from saq.queue.redis import RedisQueue
 from saq.types import Context, PartialTimersDict
 
+from echo.core.redis import REDIS_ERRORS
+
 log = logging.getLogger(__name__)
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
@@ -274,7 +276,7 @@ class RedisJobQueue:
             raise ValueError(f"Queue {queue!r} is already registered")
         options = JobOptions(concurrency, attempts, timeout_seconds, backoff_seconds)
         # One client per queue: each consumer blocks a connection while it waits for work.
-        backend = RedisQueue.from_url(self._url, name=f"{self._prefix}{queue}")
+        backend = _PatientRedisQueue.from_url(self._url, name=f"{self._prefix}{queue}")
         counters = f"{self._prefix}jobs:{queue}:"
         self._queues[queue] = _RedisQueue(queue, handler, options, backend, counters)
 
@@ -343,6 +345,18 @@ class RedisJobQueue:
             await queue.saq.disconnect()
         self._workers.clear()
         self._running.clear()
+
+
+class _PatientRedisQueue(RedisQueue):
+    """saq tries a failed dequeue again at once, which spins while Redis is down; pause instead."""
+
+    async def dequeue(self, timeout: float = 0.0, poll_interval: float = 0.0) -> Job | None:  # noqa: ASYNC109 (saq signature)
+        try:
+            return await super().dequeue(timeout, poll_interval)
+        except REDIS_ERRORS as error:
+            log.warning("Cannot take a job from %s: %s", self.name, error)
+            await asyncio.sleep(1)
+            return None
 
 
 def _saq_function(queue: _RedisQueue) -> Callable[..., Awaitable[None]]:

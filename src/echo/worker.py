@@ -1,0 +1,46 @@
+"""The job registry, and the `echo-music worker` process that consumes the Redis queues."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable, Sequence
+
+from echo.bootstrap import Services, build_services, close_services
+from echo.settings import Settings
+
+log = logging.getLogger(__name__)
+
+JobRegistrar = Callable[[Services], None]
+
+# Each feature with jobs adds its `register_jobs(services)` here. `serve` registers the same
+# list: to enqueue with the same options, and to run the jobs itself when there is no Redis.
+JOB_REGISTRARS: list[JobRegistrar] = []
+
+
+def register_jobs(services: Services, registrars: Sequence[JobRegistrar] | None = None) -> None:
+    for register in JOB_REGISTRARS if registrars is None else registrars:
+        register(services)
+
+
+async def run_worker(settings: Settings, registrars: Sequence[JobRegistrar] | None = None) -> None:
+    """Consumes every registered queue until SIGTERM or SIGINT; running jobs go back to the
+    queue for the next worker."""
+    if not settings.redis_url:
+        raise ValueError("A worker needs Redis (ECHO_REDIS_URL)")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    services = await build_services(settings)
+    try:
+        register_jobs(services, registrars)
+        await services.jobs.start_consumers()
+        log.info("Worker started")
+        await stop.wait()
+        log.info("Worker stopping")
+    finally:
+        await close_services(services)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
