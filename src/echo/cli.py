@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -14,6 +16,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from echo.settings import Settings, describe_error
+
+if TYPE_CHECKING:
+    from echo.bootstrap import Services
+    from echo.features.scanner.pipeline import ScanProgress
 
 app = typer.Typer(help="Echo, a self-hosted music server.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
@@ -212,3 +218,82 @@ def user_list() -> None:
             user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "never",
         )
     console.print(table)
+
+
+@app.command()
+def scan(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Only these files or folders (default: the library)."),
+    ] = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="Read every file again, even unchanged.")
+    ] = False,
+) -> None:
+    """Scan the library in the foreground, with a progress bar; no server needed."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from echo.core.errors import DomainError
+    from echo.features.scanner import service
+
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:>7.0f} files/s  errors {task.fields[errors]}"),
+        TimeRemainingColumn(),
+        console=console,
+    )
+    task = bar.add_task("Looking for files", total=None, rate=0.0, errors=0)
+
+    async def report(progress: ScanProgress) -> None:
+        elapsed = max(time.monotonic() - progress.started, 1e-6)
+        bar.update(
+            task,
+            description=progress.status.replace("_", " ").capitalize(),
+            total=progress.files_total or None,
+            completed=progress.files_done,
+            rate=progress.files_done / elapsed,
+            errors=progress.errors,
+        )
+
+    async def work(services: Services) -> ScanProgress:
+        started = await service.start_scan(services, "full" if not paths else "incremental")
+        scope = [str(path.expanduser().absolute()) for path in paths] if paths else None
+        with bar:
+            return await service.run(services, started.id, scope, report, force=full)
+
+    try:
+        result = _run_with_services(work)
+    except DomainError as error:
+        err.print(f"[red]{escape(error.message)}[/red]", soft_wrap=True)
+        raise typer.Exit(1) from error
+    _print_scan_summary(result)
+
+
+def _print_scan_summary(result: ScanProgress) -> None:
+    elapsed = time.monotonic() - result.started
+    table = Table("", "Count", title=f"Scan {result.status} in {elapsed:.1f} s")
+    for label, value in [
+        ("Files read", result.files_done),
+        ("Unchanged files", result.tracks_unchanged),
+        ("Tracks added", result.tracks_added),
+        ("Tracks updated", result.tracks_updated),
+        ("Tracks moved (ids kept)", result.tracks_moved),
+        ("Tracks missing", result.tracks_missing),
+        ("Tracks deleted", result.tracks_deleted),
+        ("Albums added", result.albums_added),
+        ("Artists added", result.artists_added),
+        ("Covers extracted", result.covers_extracted),
+        ("Unreadable files", result.errors),
+    ]:
+        table.add_row(label, str(value))
+    console.print(table)
+    for path, error in result.error_samples[:10]:
+        err.print(f"[yellow]Unreadable:[/yellow] {escape(path)}: {escape(error)}", highlight=False)

@@ -111,7 +111,10 @@ class Settings(BaseSettings):
         description="Lifetime of an access token.",
     )
     refresh_token_days: int = Field(
-        7, ge=1, validation_alias=_env("REFRESH_TOKEN_DAYS"), description="Lifetime of a refresh token."
+        7,
+        ge=1,
+        validation_alias=_env("REFRESH_TOKEN_DAYS"),
+        description="Lifetime of a refresh token.",
     )
     rate_limit_global: int = Field(
         300,
@@ -120,7 +123,10 @@ class Settings(BaseSettings):
         description="Requests per minute per client across the API.",
     )
     rate_limit_login: int = Field(
-        50, ge=1, validation_alias=_env("RATE_LIMIT_LOGIN"), description="Logins per minute per client."
+        50,
+        ge=1,
+        validation_alias=_env("RATE_LIMIT_LOGIN"),
+        description="Logins per minute per client.",
     )
     rate_limit_refresh: int = Field(
         20,
@@ -153,10 +159,37 @@ class Settings(BaseSettings):
         "(the library folders are always allowed).",
     )
 
+    artist_separators: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: [" feat. ", " ft. ", " featuring ", ";", " / "],
+        validation_alias=_env("ARTIST_SEPARATORS"),
+        description="Where one artist tag holds several artists, separated by '|' "
+        "(names like AC/DC stay whole).",
+    )
+    scan_workers: int = Field(
+        0,
+        ge=0,
+        le=64,
+        validation_alias=_env("SCAN_WORKERS"),
+        description="Processes for tag parsing and covers; 0 means one per CPU core.",
+    )
+    watch_library: bool = Field(
+        True,
+        validation_alias=_env("WATCH_LIBRARY", "AUTO_SCAN"),
+        description="Watch the library folders and scan changes as they happen.",
+    )
+
     @field_validator("library", "browse_roots", "cors_origins", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         return _split_list(value)
+
+    @field_validator("artist_separators", mode="before")
+    @classmethod
+    def _pipe_separated(cls, value: object) -> object:
+        # Separators contain commas' usual companions (spaces), so they are split on '|'.
+        if isinstance(value, str):
+            return [part for part in value.split("|") if part.strip(" ")]
+        return value
 
     @field_validator("library", "browse_roots")
     @classmethod

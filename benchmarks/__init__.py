@@ -1,0 +1,1 @@
+"""Benchmarks: each prints its figures and their ratios to a limit measured in the same run."""

@@ -1,0 +1,268 @@
+"""One scan from start to end: walk → compare → parse → store → purge → aggregate → covers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from echo.core.db import utcnow
+from echo.features.albums.models import Album
+from echo.features.scanner import repository
+from echo.features.scanner.aggregate import refresh_aggregates
+from echo.features.scanner.covers import CoverRequest, extract_covers
+from echo.features.scanner.parse import ParseFailure, parse_all
+from echo.features.scanner.purge import PurgePolicy, delete_tracks, purge
+from echo.features.scanner.store import LibraryWriter, load_known_tracks, mark_missing
+from echo.features.scanner.walk import FileEntry, collect
+from echo.features.tracks.models import Track
+
+log = logging.getLogger(__name__)
+
+
+class ScanCancelled(Exception):
+    pass
+
+
+@dataclass
+class ScanProgress:
+    scan_id: uuid.UUID
+    status: str = "scanning"
+    files_total: int = 0
+    files_done: int = 0
+    tracks_added: int = 0
+    tracks_updated: int = 0
+    tracks_moved: int = 0
+    tracks_missing: int = 0
+    tracks_deleted: int = 0
+    tracks_unchanged: int = 0
+    albums_added: int = 0
+    artists_added: int = 0
+    covers_extracted: int = 0
+    errors: int = 0
+    error_samples: list[tuple[str, str]] = field(default_factory=list)
+    current_file: str | None = None
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def percent(self) -> int:
+        if self.status == "completed":
+            return 100
+        return int(self.files_done * 100 / self.files_total) if self.files_total else 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.tracks_added
+            or self.tracks_updated
+            or self.tracks_moved
+            or self.tracks_missing
+            or self.tracks_deleted
+        )
+
+
+ProgressCallback = Callable[[ScanProgress], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    scan_id: uuid.UUID
+    roots: Sequence[str]
+    # None: walk the roots; else only these files and folders (the watcher, `scan PATH`)
+    paths: Sequence[str] | None
+    # Parse every file again, even unchanged ones (`echo-music scan --full`)
+    force: bool
+    separators: tuple[str, ...]
+    purge_policy: PurgePolicy
+    covers_dir: Path
+
+
+async def run_scan(
+    sessions: async_sessionmaker[AsyncSession],
+    pool: Executor,
+    request: ScanRequest,
+    report: ProgressCallback,
+    pool_size: int,
+) -> ScanProgress:
+    progress = ScanProgress(request.scan_id)
+    await report(progress)
+    scope = list(request.paths) if request.paths is not None else list(request.roots)
+    entries = await asyncio.to_thread(collect, scope)
+
+    async with sessions() as session:
+        known = await load_known_tracks(session)
+        bad_files = await repository.known_errors(session)
+        writer = LibraryWriter(request.separators)
+        await writer.load(session)
+
+    to_parse: list[FileEntry] = []
+    reappeared: list[uuid.UUID] = []
+    seen: set[str] = set()
+    for entry in entries:
+        seen.add(entry.path)
+        track = known.get(entry.path)
+        if track is not None and (track.size, track.mtime_ns) == (entry.size, entry.mtime_ns):
+            if track.missing:
+                reappeared.append(track.id)
+            progress.tracks_unchanged += 1
+            if not request.force:
+                continue
+            to_parse.append(entry)
+        elif bad_files.get(entry.path) == (entry.size, entry.mtime_ns) and not request.force:
+            progress.errors += 1  # still the same unreadable file: not parsed again
+        else:
+            to_parse.append(entry)
+    prefixes = tuple(path.rstrip(os.sep) + os.sep for path in scope)
+    scoped = set(scope)
+    vanished_paths = [
+        path
+        for path, track in known.items()
+        if path not in seen and not track.missing and (path in scoped or path.startswith(prefixes))
+    ]
+    vanished = [known[path] for path in vanished_paths]
+    if to_parse and (vanished or any(track.missing for track in known.values())):
+        writer.offer_move_candidates([*vanished, *(t for t in known.values() if t.missing)])
+
+    progress.files_total = len(to_parse)
+    progress.status = "scanning"
+    await report(progress)
+
+    async for batch in parse_all(pool, to_parse, request.separators, window=pool_size * 2):
+        parsed = [item for item in batch if not isinstance(item, ParseFailure)]
+        failures = [item for item in batch if isinstance(item, ParseFailure)]
+        existing = {tags.path: known[tags.path] for tags in parsed if tags.path in known}
+        async with sessions() as session:
+            result = await writer.write(session, parsed, existing)
+            if failures:
+                await repository.record_errors(
+                    session,
+                    [(f.entry.path, f.entry.size, f.entry.mtime_ns, f.error) for f in failures],
+                    request.scan_id,
+                )
+            if parsed:
+                await repository.forget_errors(session, [tags.path for tags in parsed])
+            action = await repository.requested_action(session, request.scan_id, utcnow())
+            await session.commit()
+        progress.files_done += len(batch)
+        progress.tracks_added += len(result.added)
+        progress.tracks_updated += len(result.updated)
+        progress.tracks_moved += len(result.moved)
+        progress.albums_added += len(result.new_albums)
+        progress.artists_added += result.new_artists
+        progress.errors += len(failures)
+        progress.error_samples.extend((f.entry.path, f.error) for f in failures)
+        progress.current_file = (
+            batch[-1].entry.path if isinstance(batch[-1], ParseFailure) else batch[-1].path
+        )
+        await report(progress)
+        await _obey(sessions, request.scan_id, action, progress, report)
+
+    # Files that vanished and were not recognised at a new path.
+    really_gone = [track.id for track in vanished if track.id not in writer.claimed]
+    now = utcnow()
+    progress.status = "aggregating"
+    await report(progress)
+    async with sessions() as session:
+        if reappeared:
+            await repository.clear_missing(session, reappeared)
+            progress.tracks_updated += len(reappeared)
+        if request.purge_policy.mode == "always":
+            progress.tracks_deleted += await delete_tracks(session, really_gone)
+        else:
+            await mark_missing(session, really_gone, now)
+            progress.tracks_missing += len(really_gone)
+            progress.tracks_deleted += len(await purge(session, request.purge_policy, now))
+        stale_errors = [p for p in bad_files if p not in seen and p.startswith(prefixes)]
+        if stale_errors:
+            await repository.forget_errors(session, stale_errors)
+        if progress.changed:
+            await refresh_aggregates(session)
+        await session.commit()
+
+    progress.status = "extracting_covers"
+    await report(progress)
+    progress.covers_extracted = await _extract_covers(sessions, pool, request.covers_dir)
+    return progress
+
+
+async def _obey(
+    sessions: async_sessionmaker[AsyncSession],
+    scan_id: uuid.UUID,
+    action: str | None,
+    progress: ScanProgress,
+    report: ProgressCallback,
+) -> None:
+    """Pause and cancel take effect between batches; a paused scan polls for resume."""
+    while action in ("pause", "cancel"):
+        if action == "cancel":
+            raise ScanCancelled
+        if progress.status != "paused":
+            progress.status = "paused"
+            await report(progress)
+        await asyncio.sleep(0.5)
+        async with sessions() as session:
+            action = await repository.requested_action(session, scan_id, utcnow())
+            await session.commit()
+    if progress.status == "paused":
+        progress.status = "scanning"
+        await report(progress)
+
+
+async def _extract_covers(
+    sessions: async_sessionmaker[AsyncSession], pool: Executor, covers_dir: Path
+) -> int:
+    """Covers for albums that have none yet, a few albums per pool task."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(Album.id, Track.path, Track.has_cover_art)
+            .join(Track, Track.album_id == Album.id)
+            .where(Album.cover_hash.is_(None))
+            .order_by(Album.id, Track.disc_number, Track.track_number, Track.path)
+        )
+        requests = _cover_requests(rows.all())
+    if not requests:
+        return 0
+    loop = asyncio.get_running_loop()
+    chunks = [requests[i : i + 25] for i in range(0, len(requests), 25)]
+    futures = [
+        loop.run_in_executor(pool, extract_covers, chunk, str(covers_dir)) for chunk in chunks
+    ]
+    found = 0
+    for future in futures:
+        results = await future
+        async with sessions() as session:
+            for result in results:
+                if result.error:
+                    log.warning("Cover of album %s: %s", result.album_id, result.error)
+                if result.cover_hash is None:
+                    continue
+                album = await session.get(Album, uuid.UUID(result.album_id))
+                if album is not None:
+                    album.cover_hash = result.cover_hash
+                    album.cover_source = result.source
+                    found += 1
+            await session.commit()
+    return found
+
+
+def _cover_requests(rows: Sequence[tuple[uuid.UUID, str, bool]]) -> list[CoverRequest]:
+    folders: dict[uuid.UUID, dict[str, None]] = {}
+    pictures: dict[uuid.UUID, list[str]] = {}
+    for album_id, path, has_picture in rows:
+        folders.setdefault(album_id, {})[str(Path(path).parent)] = None
+        if has_picture and len(pictures.setdefault(album_id, [])) < 3:
+            pictures[album_id].append(path)
+        pictures.setdefault(album_id, [])
+    return [
+        CoverRequest(str(album_id), tuple(folder_map), tuple(pictures[album_id]))
+        for album_id, folder_map in folders.items()
+    ]

@@ -1,0 +1,396 @@
+"""Phase 4: batched upserts of parsed files into artists, albums, genres and tracks."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePath
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from echo.core.db import new_id, utcnow
+from echo.core.text import fold, sort_key
+from echo.features.albums.models import Album
+from echo.features.artists.models import Artist
+from echo.features.genres.models import Genre, track_genres
+from echo.features.scanner.identity import (
+    UNKNOWN_ALBUM,
+    UNKNOWN_ARTIST,
+    VARIOUS_ARTISTS,
+    album_pid,
+    artist_key,
+    fingerprint,
+)
+from echo.features.scanner.tags import TrackTags
+from echo.features.tracks.models import Track, TrackArtist
+
+
+@dataclass(slots=True)
+class KnownTrack:
+    """A track row as the scanner needs it: to detect changes and moves."""
+
+    id: uuid.UUID
+    path: str
+    size: int
+    mtime_ns: int
+    fingerprint: str
+    mbz_track_id: str | None
+    missing: bool
+
+
+@dataclass
+class BatchResult:
+    added: list[uuid.UUID] = field(default_factory=list)
+    updated: list[uuid.UUID] = field(default_factory=list)
+    moved: list[uuid.UUID] = field(default_factory=list)
+    new_albums: list[uuid.UUID] = field(default_factory=list)
+    new_artists: int = 0
+
+
+class LibraryWriter:
+    """Keeps the artist/album/genre lookups of one scan in memory, so a batch costs a few
+    multi-row statements instead of a query per file."""
+
+    def __init__(self, separators: Sequence[str]) -> None:
+        self.separators = tuple(separators)
+        self._artists: dict[str, uuid.UUID] = {}
+        self._albums: dict[str, uuid.UUID] = {}
+        self._genres: dict[str, uuid.UUID] = {}
+        self._has_mbid: set[uuid.UUID] = set()
+        # Tracks whose file vanished (or was already missing): candidates for a moved file.
+        self._by_mbid: dict[str, KnownTrack] = {}
+        self._by_fingerprint: dict[str, KnownTrack] = {}
+        self.claimed: set[uuid.UUID] = set()
+
+    async def load(self, session: AsyncSession) -> None:
+        for row in await session.execute(
+            select(Artist.id, Artist.order_artist_name, Artist.mbz_artist_id)
+        ):
+            self._artists.setdefault(f"name:{row.order_artist_name}", row.id)
+            if row.mbz_artist_id:
+                self._artists[f"mbid:{row.mbz_artist_id}"] = row.id
+                self._has_mbid.add(row.id)
+        for album_id, pid in await session.execute(select(Album.id, Album.pid)):
+            self._albums[pid] = album_id
+        for genre_id, key in await session.execute(select(Genre.id, Genre.key)):
+            self._genres[key] = genre_id
+
+    def offer_move_candidates(self, tracks: Sequence[KnownTrack]) -> None:
+        for track in tracks:
+            if track.mbz_track_id:
+                self._by_mbid.setdefault(track.mbz_track_id, track)
+            self._by_fingerprint.setdefault(track.fingerprint, track)
+
+    def take_move_candidate(self, tags: TrackTags, print_: str) -> KnownTrack | None:
+        candidate = (self._by_mbid.get(tags.mbz_track_id) if tags.mbz_track_id else None) or (
+            self._by_fingerprint.get(print_)
+        )
+        if candidate is None:
+            return None
+        # Each vanished track can be claimed by one new file only.
+        if candidate.mbz_track_id:
+            self._by_mbid.pop(candidate.mbz_track_id, None)
+        self._by_fingerprint.pop(candidate.fingerprint, None)
+        self.claimed.add(candidate.id)
+        return candidate
+
+    async def write(
+        self,
+        session: AsyncSession,
+        parsed: Sequence[TrackTags],
+        existing: dict[str, KnownTrack],
+    ) -> BatchResult:
+        """Upserts one batch; `existing` maps the paths of changed files to their rows."""
+        result = BatchResult()
+        now = utcnow()
+        new_artists: list[dict[str, Any]] = []
+        new_albums: list[dict[str, Any]] = []
+        new_genres: list[dict[str, Any]] = []
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        links: list[dict[str, Any]] = []
+        genre_links: list[dict[str, Any]] = []
+        backfill: dict[uuid.UUID, str] = {}
+
+        def artist_id(name: str, mbid: str | None, sort_name: str | None = None) -> uuid.UUID:
+            name_key = artist_key(name, None)
+            if mbid:
+                found = self._artists.get(artist_key(name, mbid))
+                by_name = self._artists.get(name_key)
+                if found is None and by_name is not None and by_name not in self._has_mbid:
+                    # The same artist seen before without an id: give it this one.
+                    found = by_name
+                    backfill[found] = mbid
+                    self._has_mbid.add(found)
+                    self._artists[artist_key(name, mbid)] = found
+            else:
+                found = self._artists.get(name_key)
+            if found is not None:
+                return found
+            new = new_id()
+            self._artists.setdefault(name_key, new)
+            if mbid:
+                self._artists[artist_key(name, mbid)] = new
+                self._has_mbid.add(new)
+            new_artists.append(
+                {
+                    "id": new,
+                    "name": name,
+                    "order_artist_name": sort_key(name),
+                    "sort_name": sort_name,
+                    "mbz_artist_id": mbid,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            return new
+
+        def genre_id(name: str) -> uuid.UUID:
+            key = fold(name)
+            found = self._genres.get(key)
+            if found is None:
+                found = self._genres[key] = new_id()
+                display = name[:1].upper() + name[1:]
+                new_genres.append({"id": found, "name": display, "key": key})
+            return found
+
+        for tags in parsed:
+            title = tags.title or PurePath(tags.path).stem
+            track_artists = tags.artists or [UNKNOWN_ARTIST]
+            display_artist = tags.artist or ", ".join(track_artists)
+            if tags.album_artists:
+                album_artist_names = tags.album_artists
+                album_artist_mbid = _first(tags.mbz_album_artist_ids)
+            elif tags.compilation:
+                album_artist_names, album_artist_mbid = [VARIOUS_ARTISTS], None
+            else:
+                album_artist_names = track_artists[:1]
+                album_artist_mbid = _first(tags.mbz_artist_ids)
+            album_artist_display = tags.album_artist or album_artist_names[0]
+            album_artist = artist_id(
+                album_artist_names[0], album_artist_mbid, tags.sort_album_artist
+            )
+            album_name = tags.album or UNKNOWN_ALBUM
+            pid = album_pid(
+                tags.mbz_album_id,
+                artist_key(album_artist_names[0], album_artist_mbid),
+                album_name,
+                tags.year,
+            )
+            album = self._albums.get(pid)
+            if album is None:
+                album = self._albums[pid] = new_id()
+                result.new_albums.append(album)
+                new_albums.append(
+                    {
+                        "id": album,
+                        "pid": pid,
+                        "name": album_name,
+                        "order_album_name": sort_key(tags.sort_album or album_name),
+                        "sort_album_name": tags.sort_album,
+                        "album_artist_id": album_artist,
+                        "artist_id": album_artist,
+                        "artist_name": album_artist_display,
+                        "year": tags.year,
+                        "release_date": tags.date,
+                        "original_date": tags.original_date,
+                        "compilation": tags.compilation,
+                        "mbz_album_id": tags.mbz_album_id,
+                        "mbz_album_artist_id": album_artist_mbid,
+                        "mbz_release_group_id": tags.mbz_release_group_id,
+                        "catalog_num": tags.catalog_num,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+            credited = [
+                artist_id(name, mbid) for name, mbid in _zip_ids(track_artists, tags.mbz_artist_ids)
+            ]
+            print_ = fingerprint(
+                tags.size, tags.duration, title, display_artist, album_name, tags.track_number
+            )
+            row = _track_row(tags, title, print_, display_artist, album_name, album_artist_display)
+            row.update(
+                album_id=album,
+                artist_id=credited[0],
+                album_artist_id=album_artist,
+                missing_at=None,
+                updated_at=now,
+            )
+            known = existing.get(tags.path) or self.take_move_candidate(tags, print_)
+            if known is None:
+                track = new_id()
+                row.update(id=track, created_at=now)
+                inserts.append(row)
+                result.added.append(track)
+            else:
+                track = known.id
+                row["id"] = track
+                updates.append(row)
+                (result.updated if known.path == tags.path else result.moved).append(track)
+            for position, credited_id in enumerate(dict.fromkeys(credited)):
+                links.append(
+                    {
+                        "track_id": track,
+                        "artist_id": credited_id,
+                        "role": "artist",
+                        "position": position,
+                        "artist_name": track_artists[min(position, len(track_artists) - 1)],
+                    }
+                )
+            links.append(
+                {
+                    "track_id": track,
+                    "artist_id": album_artist,
+                    "role": "albumartist",
+                    "position": 0,
+                    "artist_name": album_artist_names[0],
+                }
+            )
+            for genre in dict.fromkeys(genre_id(name) for name in tags.genres if name.strip()):
+                genre_links.append({"track_id": track, "genre_id": genre})
+
+        result.new_artists = len(new_artists)
+        if new_artists:
+            await session.execute(insert(Artist), new_artists)
+        for artist, mbid in backfill.items():
+            await session.execute(
+                update(Artist).where(Artist.id == artist).values(mbz_artist_id=mbid)
+            )
+        if new_genres:
+            await session.execute(insert(Genre), new_genres)
+        if new_albums:
+            await session.execute(insert(Album), new_albums)
+        if updates:
+            ids = [row["id"] for row in updates]
+            await session.execute(delete(TrackArtist).where(TrackArtist.track_id.in_(ids)))
+            await session.execute(delete(track_genres).where(track_genres.c.track_id.in_(ids)))
+            await session.execute(update(Track), updates)
+        if inserts:
+            await session.execute(insert(Track), inserts)
+        if links:
+            await session.execute(
+                insert(TrackArtist), _unique(links, ("track_id", "artist_id", "role"))
+            )
+        if genre_links:
+            await session.execute(insert(track_genres), genre_links)
+        return result
+
+
+def _track_row(
+    tags: TrackTags,
+    title: str,
+    print_: str,
+    display_artist: str,
+    album_name: str,
+    album_artist_name: str,
+) -> dict[str, Any]:
+    return {
+        "path": tags.path,
+        "size": tags.size,
+        "mtime_ns": tags.mtime_ns,
+        "fingerprint": print_,
+        "suffix": tags.suffix,
+        "title": title,
+        "album_name": album_name,
+        "artist_name": display_artist,
+        "album_artist_name": album_artist_name,
+        "order_title": sort_key(tags.sort_title or title),
+        "sort_title": tags.sort_title,
+        "track_number": tags.track_number,
+        "track_total": tags.track_total,
+        "disc_number": tags.disc_number or 1,
+        "disc_total": tags.disc_total,
+        "disc_subtitle": tags.disc_subtitle,
+        "year": tags.year,
+        "date": tags.date,
+        "original_date": tags.original_date,
+        "compilation": tags.compilation,
+        "duration": tags.duration,
+        "bit_rate": tags.bit_rate,
+        "sample_rate": tags.sample_rate,
+        "bit_depth": tags.bit_depth,
+        "channels": tags.channels,
+        "comment": tags.comment,
+        "lyrics": tags.lyrics,
+        "synced_lyrics": [
+            {"timeMs": line.time_ms, "text": line.text} for line in tags.synced_lyrics
+        ]
+        or None,
+        "has_cover_art": tags.has_embedded_picture,
+        "mbz_track_id": tags.mbz_track_id,
+        "mbz_release_track_id": tags.mbz_release_track_id,
+        "mbz_album_id": tags.mbz_album_id,
+        "mbz_artist_id": _first(tags.mbz_artist_ids),
+        "mbz_album_artist_id": _first(tags.mbz_album_artist_ids),
+        "catalog_num": tags.catalog_num,
+        "bpm": tags.bpm,
+        "initial_key": tags.initial_key,
+        "rg_track_gain": tags.rg_track_gain,
+        "rg_track_peak": tags.rg_track_peak,
+        "rg_album_gain": tags.rg_album_gain,
+        "rg_album_peak": tags.rg_album_peak,
+    }
+
+
+def _first(values: Sequence[str]) -> str | None:
+    return values[0] if values else None
+
+
+def _zip_ids(names: Sequence[str], mbids: Sequence[str]) -> list[tuple[str, str | None]]:
+    """MusicBrainz ids belong to names by position only when both lists have the same length."""
+    if len(mbids) == len(names):
+        return list(zip(names, mbids, strict=True))
+    return [(name, None) for name in names]
+
+
+def _unique(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, Any]]:
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        seen.setdefault(tuple(row[k] for k in key), row)
+    return list(seen.values())
+
+
+async def load_known_tracks(session: AsyncSession) -> dict[str, KnownTrack]:
+    rows = await session.execute(
+        select(
+            Track.id,
+            Track.path,
+            Track.size,
+            Track.mtime_ns,
+            Track.fingerprint,
+            Track.mbz_track_id,
+            Track.missing_at,
+        )
+    )
+    return {
+        row.path: KnownTrack(
+            row.id,
+            row.path,
+            row.size,
+            row.mtime_ns,
+            row.fingerprint,
+            row.mbz_track_id,
+            row.missing_at is not None,
+        )
+        for row in rows
+    }
+
+
+async def mark_missing(
+    session: AsyncSession, track_ids: Sequence[uuid.UUID], now: datetime
+) -> None:
+    for chunk in _chunks(list(track_ids), 500):
+        await session.execute(
+            update(Track)
+            .where(Track.id.in_(chunk), Track.missing_at.is_(None))
+            .values(missing_at=now)
+        )
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
