@@ -15,7 +15,6 @@ from starlette.types import ASGIApp
 
 from echo import __version__
 from echo.bootstrap import Services, build_services, build_serving_broadcaster, close_services
-from echo.core.errors import NotFound
 from echo.core.http import (
     BodySizeLimitMiddleware,
     RateLimitMiddleware,
@@ -28,7 +27,10 @@ from echo.features.admin.api import router as admin_router
 from echo.features.auth.api import router as auth_router
 from echo.features.auth.service import warm_blacklist
 from echo.features.health.api import router as health_router
+from echo.features.scanner import service as scanner_service
+from echo.features.scanner.api import router as scanner_router
 from echo.features.scanner.realtime import ScannerNamespace
+from echo.features.scanner.watcher import run_watcher
 from echo.features.setup.api import router as setup_router
 from echo.features.users.api import images_router
 from echo.features.users.api import router as users_router
@@ -46,6 +48,7 @@ ROUTERS: list[APIRouter] = [
     users_router,
     images_router,
     admin_router,
+    scanner_router,
 ]
 
 
@@ -63,9 +66,14 @@ def create_app(settings: Settings) -> FastAPI:
             await broadcaster.start()
             await warm_blacklist(services)
             if services.redis is None:
-                # Embedded mode: no worker process, serve runs the jobs (DESIGN §1).
+                # Embedded mode: no worker process, serve runs the jobs and the watcher
+                # (DESIGN §1), and no other process can be running a scan.
+                await scanner_service.fail_orphaned_scans(services, everything=True)
                 await services.jobs.start_consumers()
-            yield
+                async with run_watcher(services):
+                    yield
+            else:
+                yield
         finally:
             await close_services(services)
 
@@ -108,13 +116,16 @@ def create_asgi_app(settings: Settings) -> ASGIApp:
 
 
 def _scanner_namespace(services: Services) -> ScannerNamespace:
-    async def no_running_scan(scan_id: uuid.UUID, *_: object) -> None:
-        # Replaced by the scanner service's controls; until then no scan can be running.
-        raise NotFound(f"No running scan {scan_id}")
+    async def pause(scan_id: uuid.UUID) -> None:
+        await scanner_service.request_action(services, scan_id, "pause")
 
-    return ScannerNamespace(
-        services, pause=no_running_scan, resume=no_running_scan, cancel=no_running_scan
-    )
+    async def resume(scan_id: uuid.UUID) -> None:
+        await scanner_service.request_action(services, scan_id, "resume")
+
+    async def cancel(scan_id: uuid.UUID, _reason: str | None) -> None:
+        await scanner_service.request_action(services, scan_id, "cancel")
+
+    return ScannerNamespace(services, pause=pause, resume=resume, cancel=cancel)
 
 
 def _install_web_app(app: FastAPI) -> None:

@@ -8,6 +8,9 @@ import signal
 from collections.abc import Callable, Sequence
 
 from echo.bootstrap import Services, build_services, close_services
+from echo.features.scanner import jobs as scanner_jobs
+from echo.features.scanner.service import fail_orphaned_scans
+from echo.features.scanner.watcher import run_watcher
 from echo.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -16,7 +19,7 @@ JobRegistrar = Callable[[Services], None]
 
 # Each feature with jobs adds its `register_jobs(services)` here. `serve` registers the same
 # list: to enqueue with the same options, and to run the jobs itself when there is no Redis.
-JOB_REGISTRARS: list[JobRegistrar] = []
+JOB_REGISTRARS: list[JobRegistrar] = [scanner_jobs.register_jobs]
 
 
 def register_jobs(services: Services, registrars: Sequence[JobRegistrar] | None = None) -> None:
@@ -36,9 +39,11 @@ async def run_worker(settings: Settings, registrars: Sequence[JobRegistrar] | No
     services = await build_services(settings)
     try:
         register_jobs(services, registrars)
+        await fail_orphaned_scans(services)
         await services.jobs.start_consumers()
         log.info("Worker started")
-        await stop.wait()
+        async with run_watcher(services):
+            await stop.wait()
         log.info("Worker stopping")
     finally:
         await close_services(services)

@@ -29,6 +29,10 @@ from echo.features.tracks.models import Track
 log = logging.getLogger(__name__)
 
 
+# Unreadable files listed by a scan (all are counted, and kept in scan_errors).
+MAX_ERROR_SAMPLES = 1000
+
+
 class ScanCancelled(Exception):
     pass
 
@@ -159,7 +163,8 @@ async def run_scan(
         progress.albums_added += len(result.new_albums)
         progress.artists_added += result.new_artists
         progress.errors += len(failures)
-        progress.error_samples.extend((f.entry.path, f.error) for f in failures)
+        room = MAX_ERROR_SAMPLES - len(progress.error_samples)
+        progress.error_samples.extend((f.entry.path, f.error) for f in failures[: max(room, 0)])
         progress.current_file = (
             batch[-1].entry.path if isinstance(batch[-1], ParseFailure) else batch[-1].path
         )

@@ -184,13 +184,15 @@ async def request_action(services: Services, scan_id: uuid.UUID, action: str) ->
         await session.commit()
 
 
-async def fail_orphaned_scans(services: Services) -> None:
-    """At start-up: scans whose process died keep no lock, so the next scan can run."""
-    cutoff = utcnow() - ORPHAN_AFTER
+async def fail_orphaned_scans(services: Services, everything: bool = False) -> None:
+    """At start-up: scans whose process died keep no lock, so the next scan can run.
+    `everything`: this is the only process that scans (embedded mode), so any active scan
+    was interrupted; otherwise only scans whose heartbeat stopped."""
+    cutoff = utcnow() - (timedelta(0) if everything else ORPHAN_AFTER)
     async with services.sessions() as session:
         await session.execute(
             update(LibraryScan)
-            .where(LibraryScan.active.is_(True), LibraryScan.heartbeat_at < cutoff)
+            .where(LibraryScan.active.is_(True), LibraryScan.heartbeat_at <= cutoff)
             .values(
                 status="failed",
                 active=None,

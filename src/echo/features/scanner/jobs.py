@@ -1,0 +1,159 @@
+"""Scan jobs: `library-scan` (full) and `scanner` (incremental, from the watcher), reporting live."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from echo.bootstrap import Services
+from echo.core.errors import Conflict
+from echo.core.realtime import ProgressThrottle
+from echo.features.scanner import service
+from echo.features.scanner.pipeline import ScanProgress
+from echo.features.scanner.realtime import NAMESPACE
+
+FULL_SCAN_QUEUE = "library-scan"
+INCREMENTAL_QUEUE = "scanner"
+# An incremental scan waits for a running full scan rather than racing it.
+LOCK_POLL_SECONDS = 2.0
+LOCK_WAIT_SECONDS = 6 * 3600.0
+
+
+def register_jobs(services: Services) -> None:
+    async def full_scan(payload: dict[str, Any]) -> None:
+        await run_reported(
+            services, uuid.UUID(payload["scanId"]), payload.get("paths"), bool(payload.get("force"))
+        )
+
+    async def incremental_scan(payload: dict[str, Any]) -> None:
+        paths = [str(path) for path in payload["paths"]]
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                scan = await service.start_scan(services, "incremental")
+                break
+            except Conflict:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(LOCK_POLL_SECONDS)
+        await run_reported(services, scan.id, paths)
+
+    # A scan is idempotent, so a retry after a crash repairs what the first attempt left.
+    services.jobs.register(FULL_SCAN_QUEUE, full_scan, attempts=1, timeout_seconds=24 * 3600)
+    services.jobs.register(INCREMENTAL_QUEUE, incremental_scan, attempts=3, timeout_seconds=3600)
+
+
+async def start_full_scan(
+    services: Services, paths: list[str] | None = None, force: bool = False
+) -> uuid.UUID:
+    """Creates the scan (Conflict while one is active) and queues it; `paths` limits it to
+    those folders."""
+    scan = await service.start_scan(services, "full" if paths is None else "incremental")
+    payload = {"scanId": str(scan.id), "paths": paths, "force": force}
+    await services.jobs.enqueue(FULL_SCAN_QUEUE, payload, key=str(scan.id))
+    return scan.id
+
+
+async def enqueue_incremental(services: Services, paths: list[str]) -> None:
+    await services.jobs.enqueue(INCREMENTAL_QUEUE, {"paths": sorted(paths)})
+
+
+def _timestamp() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def progress_event(progress: ScanProgress) -> dict[str, Any]:
+    return {
+        "scanId": str(progress.scan_id),
+        "status": progress.status,
+        "progress": progress.percent,
+        "filesScanned": progress.files_done,
+        "totalFiles": progress.files_total,
+        "tracksCreated": progress.tracks_added,
+        "tracksUpdated": progress.tracks_updated + progress.tracks_moved,
+        "albumsCreated": progress.albums_added,
+        "artistsCreated": progress.artists_added,
+        "coversExtracted": progress.covers_extracted,
+        "videosFound": 0,
+        "errors": progress.errors,
+        "currentFile": progress.current_file,
+    }
+
+
+async def run_reported(
+    services: Services, scan_id: uuid.UUID, paths: list[str] | None = None, force: bool = False
+) -> ScanProgress:
+    """Runs a scan, sending scan:progress (throttled), scan:error per unreadable file and
+    scan:completed, or scan:error for the scan itself when it fails."""
+    broadcaster = services.broadcaster
+    errors_sent = 0
+
+    async def send(progress: ScanProgress) -> None:
+        await broadcaster.emit("scan:progress", progress_event(progress), namespace=NAMESPACE)
+
+    async with ProgressThrottle(send) as throttle:
+
+        async def report(progress: ScanProgress) -> None:
+            nonlocal errors_sent
+            for path, error in progress.error_samples[errors_sent:]:
+                await broadcaster.emit(
+                    "scan:error",
+                    {
+                        "scanId": str(scan_id),
+                        "file": path,
+                        "error": error,
+                        "timestamp": _timestamp(),
+                    },
+                    namespace=NAMESPACE,
+                )
+            errors_sent = len(progress.error_samples)
+            # A snapshot: the pipeline keeps mutating its progress object.
+            await throttle.update(replace(progress))
+
+        try:
+            result = await service.run(services, scan_id, paths, report, force=force)
+        except Exception as error:
+            await broadcaster.emit(
+                "scan:error",
+                {
+                    "scanId": str(scan_id),
+                    "file": None,
+                    "error": str(error),
+                    "timestamp": _timestamp(),
+                },
+                namespace=NAMESPACE,
+            )
+            raise
+        await throttle.update(result)
+    await broadcaster.emit(
+        "scan:completed",
+        {
+            "scanId": str(scan_id),
+            "status": result.status,
+            "totalFiles": result.files_total,
+            "tracksCreated": result.tracks_added,
+            "tracksUpdated": result.tracks_updated + result.tracks_moved,
+            "tracksSkipped": result.tracks_unchanged,
+            "tracksMissing": result.tracks_missing,
+            "tracksDeleted": result.tracks_deleted,
+            "albumsCreated": result.albums_added,
+            "artistsCreated": result.artists_added,
+            "coversExtracted": result.covers_extracted,
+            "videosFound": 0,
+            "errors": result.errors,
+            "duration": int((time.monotonic() - result.started) * 1000),
+            "timestamp": _timestamp(),
+        },
+        namespace=NAMESPACE,
+    )
+    if result.changed:
+        await broadcaster.emit(
+            "library:change",
+            {"type": "scan_completed", "scanId": str(scan_id), "timestamp": _timestamp()},
+            namespace=NAMESPACE,
+        )
+    return result
