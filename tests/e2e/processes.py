@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -81,7 +81,7 @@ class Server:
 
     name: str
     port: int
-    env: dict[str, str]
+    env: dict[str, str] = field(repr=False)
     cwd: Path
     log_path: Path
     process: subprocess.Popen[bytes] | None = None

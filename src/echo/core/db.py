@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -9,10 +10,19 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, MetaData, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
+
+from echo.core.errors import ServiceUnavailable
+
+log = logging.getLogger(__name__)
 
 # Stable constraint names so Alembic migrations can refer to them on both databases.
 NAMING_CONVENTION = {
@@ -65,18 +75,31 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.close()
 
 
+def _connect_or_unavailable(
+    dialect: Dialect, _record: ConnectionPoolEntry, cargs: Any, cparams: Any
+) -> Any:
+    """A database that cannot be reached (down, dropped, refused) is a 503, not a 500."""
+    try:
+        return dialect.connect(*cargs, **cparams)
+    except Exception as error:
+        log.warning("Database unreachable: %s", error)
+        raise ServiceUnavailable("Database unavailable") from error
+
+
 def create_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, pool_size=5, max_overflow=5)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_async_engine(
-        url,
-        pool_size=10,
-        max_overflow=10,
-        pool_pre_ping=True,
-        connect_args={"server_settings": {"statement_timeout": "60000"}, "timeout": 10},
-    )
+    else:
+        engine = create_async_engine(
+            url,
+            pool_size=10,
+            max_overflow=10,
+            pool_pre_ping=True,
+            connect_args={"server_settings": {"statement_timeout": "60000"}, "timeout": 10},
+        )
+    event.listen(engine.sync_engine, "do_connect", _connect_or_unavailable)
+    return engine
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
