@@ -50,11 +50,11 @@ async def jobs(request: pytest.FixtureRequest, redis_prefix: str) -> AsyncIterat
         await queue.close()
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
+async def eventually(check: Callable[[], Awaitable[bool]], within: float = 15.0) -> None:
+    deadline = time.monotonic() + within
     while not await check():
         if time.monotonic() > deadline:
-            pytest.fail(f"condition not met within {timeout} s")
+            pytest.fail(f"condition not met within {within} s")
         await asyncio.sleep(0.02)
 
 
@@ -214,7 +214,7 @@ async def test_a_handler_running_past_its_timeout_is_stopped_and_counted_failed(
     await jobs.start_consumers()
     await jobs.enqueue("dj-analysis", {})
 
-    await eventually(stats_become(jobs, QueueStats("dj-analysis", 0, 0, 0, 1)), timeout=10)
+    await eventually(stats_become(jobs, QueueStats("dj-analysis", 0, 0, 0, 1)), within=10)
     assert finished == []
 
 
