@@ -24,7 +24,9 @@ from echo.migrations.models import import_all_models
 from echo.migrations.runner import upgrade
 from echo.settings import Settings
 
-POSTGRES_ADMIN_DSN = os.environ.get("ECHO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+POSTGRES_ADMIN_DSN = os.environ.get(
+    "ECHO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 REDIS_URL = os.environ.get("ECHO_TEST_REDIS", "redis://127.0.0.1:6379/0")
 BACKENDS = ("sqlite", "postgres")
 
@@ -100,7 +102,11 @@ def settings(
 
 
 def make_settings(
-    backend: str, database_urls: dict[str, str], tmp_path: Path, library_dir: Path, **overrides: object
+    backend: str,
+    database_urls: dict[str, str],
+    tmp_path: Path,
+    library_dir: Path,
+    **overrides: object,
 ) -> Settings:
     values: dict[str, object] = {
         "data_dir": tmp_path / "data",
@@ -113,6 +119,8 @@ def make_settings(
         "rate_limit_login": 100_000,
         "rate_limit_refresh": 100_000,
         "rate_limit_setup": 100_000,
+        "watch_library": False,  # watcher tests turn it on; elsewhere it would race the tests
+        "scan_workers": 2,
         "jwt_secret": "",
         "jwt_refresh_secret": "",
     }
@@ -125,7 +133,10 @@ async def _empty_storage(services: Services) -> None:
         for table in reversed(Base.metadata.sorted_tables):
             await connection.execute(delete(table))
     if services.redis is not None:
-        keys = [key async for key in services.redis.scan_iter(match=f"{services.settings.redis_prefix}*")]
+        keys = [
+            key
+            async for key in services.redis.scan_iter(match=f"{services.settings.redis_prefix}*")
+        ]
         if keys:
             await services.redis.delete(*keys)
 

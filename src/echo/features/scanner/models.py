@@ -22,6 +22,8 @@ class LibraryScan(Base):
     active: Mapped[bool | None] = mapped_column(Boolean, unique=True, default=True)
     # Set by the scanning process as it works; an active scan with an old heartbeat was orphaned.
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "host:pid" of the process running the scan, to tell at once that a crashed one is gone
+    owner: Mapped[str | None] = mapped_column(String(300))
     # pause / resume / cancel requests from any process, checked between batches
     requested: Mapped[str | None] = mapped_column(String(16))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -71,8 +72,7 @@ async def start_scan(services: Services, kind: str = "full") -> LibraryScan:
     async with services.sessions() as session:
         active = await repository.active_scan(session)
         if active is not None:
-            beat = active.heartbeat_at or active.started_at
-            if now - beat < ORPHAN_AFTER:
+            if not _is_orphaned(active, now):
                 raise Conflict("A scan is already running", code="SCAN_ALREADY_RUNNING")
             _finish(active, "failed", "Interrupted: the scanning process stopped")
             await session.flush()
@@ -85,6 +85,29 @@ async def start_scan(services: Services, kind: str = "full") -> LibraryScan:
         except IntegrityError as error:  # another process started one at the same moment
             raise Conflict("A scan is already running", code="SCAN_ALREADY_RUNNING") from error
         return scan
+
+
+def _process_owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _is_orphaned(scan: LibraryScan, now: datetime) -> bool:
+    """A scan whose process is gone: dead on this host, or silent for ORPHAN_AFTER."""
+    if scan.owner:
+        host, _, pid = scan.owner.rpartition(":")
+        if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
+            return True
+    return now - (scan.heartbeat_at or scan.started_at) >= ORPHAN_AFTER
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by another user
+        return True
+    return True
 
 
 def _finish(scan: LibraryScan, status: str, message: str | None = None) -> None:
@@ -112,6 +135,8 @@ async def run(
         if scan is None or scan.active is not True:
             raise NotFound("No such active scan")
         scan.status = "running"
+        scan.owner = _process_owner()
+        scan.heartbeat_at = utcnow()
         await session.commit()
     request = ScanRequest(
         scan_id=scan_id,

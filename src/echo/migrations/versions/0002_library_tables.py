@@ -67,6 +67,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=True),
         sa.Column("heartbeat_at", UTCDateTime(), nullable=True),
+        sa.Column("owner", sa.String(length=300), nullable=True),
         sa.Column("requested", sa.String(length=16), nullable=True),
         sa.Column("started_at", UTCDateTime(), nullable=False),
         sa.Column("finished_at", UTCDateTime(), nullable=True),
