@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import uuid
+from typing import Any
 
 import pytest
 from httpx import AsyncClient
@@ -41,18 +42,16 @@ async def _root(services: Services, client: AsyncClient) -> LoggedIn:
     return await create_and_login(services, client, "root", admin=True)
 
 
-async def _listing(client: AsyncClient, admin: LoggedIn, **params: int) -> dict[str, object]:
+async def _listing(client: AsyncClient, admin: LoggedIn, **params: int) -> dict[str, Any]:
     response = await client.get(USERS, params=params, headers=admin.headers)
     assert response.status_code == 200, response.text
-    body: dict[str, object] = response.json()
+    body: dict[str, Any] = response.json()
     return body
 
 
-async def _view(client: AsyncClient, admin: LoggedIn, user_id: str) -> dict[str, object]:
+async def _view(client: AsyncClient, admin: LoggedIn, user_id: str) -> dict[str, Any]:
     body = await _listing(client, admin, take=100)
-    listed = body["users"]
-    assert isinstance(listed, list)
-    return next(user for user in listed if user["id"] == user_id)
+    return next(user for user in body["users"] if user["id"] == user_id)
 
 
 async def _set(services: Services, user_id: str, **values: object) -> None:
@@ -210,7 +209,7 @@ async def test_the_list_pages_with_skip_and_take_and_marks_only_the_oldest_admin
 
     page = await _listing(client, root, skip=1, take=2)
     assert page["total"] == 5
-    assert [user["username"] for user in page["users"]] == ["deputy", "bob"]  # type: ignore[union-attr]
+    assert [user["username"] for user in page["users"]] == ["deputy", "bob"]
     beyond = await _listing(client, root, skip=10, take=2)
     assert beyond == {"users": [], "total": 5}
 
@@ -221,8 +220,8 @@ async def test_the_system_admin_stays_the_oldest_admin_when_it_is_not_on_the_pag
     root = await _root(services, client)
     await create_user(services, "deputy", admin=True)
     page = await _listing(client, root, skip=1, take=1)
-    assert page["users"] == [await _view(client, root, str(page["users"][0]["id"]))]  # type: ignore[index]
-    assert page["users"][0]["isSystemAdmin"] is False  # type: ignore[index]
+    assert page["users"] == [await _view(client, root, str(page["users"][0]["id"]))]
+    assert page["users"][0]["isSystemAdmin"] is False
 
 
 @pytest.mark.parametrize(("take", "expected"), [(0, 1), (-5, 1), (1, 1), (1000, 100)])
@@ -237,7 +236,7 @@ async def test_take_is_clamped_to_between_1_and_100(
         await session.commit()
     page = await _listing(client, root, take=take)
     assert page["total"] == 105
-    assert len(page["users"]) == expected  # type: ignore[arg-type]
+    assert len(page["users"]) == expected
 
 
 async def test_a_negative_skip_is_refused(client: AsyncClient, services: Services) -> None:
@@ -526,8 +525,11 @@ async def test_resetting_a_password_gives_a_new_temporary_one_and_ends_the_users
     new = await client.post("/api/auth/login", json={"username": "bob", "password": temporary})
     assert new.status_code == 200
     assert new.json()["mustChangePassword"] is True
-    # The old access token now only reaches the routes allowed before the change.
-    gated = await client.get("/api/users/privacy", headers=bob.headers)
+    # The reset ends every login of the user, access tokens included.
+    assert (await client.get("/api/auth/me", headers=bob.headers)).status_code == 401
+    gated = await client.get(
+        "/api/users/privacy", headers={"Authorization": f"Bearer {new.json()['accessToken']}"}
+    )
     assert gated.status_code == 403
     assert gated.json()["error"] == "MustChangePassword"
     assert (await _view(client, root, bob.user_id))["mustChangePassword"] is True

@@ -30,6 +30,16 @@ async def mark_refresh_token_used(session: AsyncSession, jti: str, now: datetime
     return result.rowcount == 1
 
 
+async def is_session_live(session: AsyncSession, session_id: str) -> bool:
+    """A login is live while its chain holds an unused refresh token; revoking marks them all."""
+    live = await session.scalar(
+        select(RefreshToken.jti)
+        .where(RefreshToken.session_id == session_id, RefreshToken.used_at.is_(None))
+        .limit(1)
+    )
+    return live is not None
+
+
 async def revoke_session(session: AsyncSession, session_id: str, now: datetime) -> None:
     await session.execute(
         update(RefreshToken)

@@ -129,6 +129,10 @@ async def authenticate(services: Services, access_token: str) -> Authenticated:
     async with services.sessions() as session:
         if await _is_revoked(services, session, claims.jti):
             raise Unauthorized("Token revoked")
+        # Ending a login (reset, deactivation, password change elsewhere, replay) ends its
+        # access tokens too, or a stolen one could outlive the password reset meant to stop it.
+        if not await repository.is_session_live(session, claims.session_id):
+            raise Unauthorized("Session ended")
         user = await users.get(session, claims.user_id)
         if user is None or not user.is_active:
             raise Unauthorized("User is not active")
