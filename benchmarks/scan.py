@@ -36,37 +36,10 @@ TARGETS = {
 
 
 def _template(fmt: str, folder: Path) -> Path:
-    """A 1-second clip, encoded once per format with PyAV."""
-    import av
-    import numpy as np
+    """A 1-second clip, encoded once per format with PyAV (the test fixtures' encoder)."""
+    from tests.fixtures.audio import encode_clip
 
-    codec, container_fmt, rate = {
-        "mp3": ("libmp3lame", "mp3", 44100),
-        "flac": ("flac", "flac", 44100),
-        "ogg": ("libvorbis" if "libvorbis" in av.codecs_available else "vorbis", "ogg", 44100),
-        "opus": ("libopus", "ogg", 48000),
-        "m4a": ("aac", "ipod", 44100),
-    }[fmt]
-    path = folder / f"template.{fmt}"
-    with av.open(str(path), "w", format=container_fmt) as container:
-        stream = container.add_stream(codec, rate=rate, layout="stereo")
-        samples = (np.sin(np.arange(rate) * 2 * np.pi * 440 / rate) * 0.3).astype(np.float32)
-        stereo = np.stack([samples, samples])
-        frame_size = stream.codec_context.frame_size or 1024
-        fmt_name = stream.codec_context.format.name
-        for start in range(0, rate, frame_size):
-            chunk = stereo[:, start : start + frame_size]
-            frame = av.AudioFrame.from_ndarray(
-                chunk if fmt_name.endswith("p") else chunk.T.reshape(1, -1).copy(),
-                format=fmt_name,
-                layout="stereo",
-            )
-            frame.sample_rate = rate
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        for packet in stream.encode(None):
-            container.mux(packet)
-    return path
+    return encode_clip(folder / f"template.{fmt}", fmt)
 
 
 def _write_files(job: tuple[str, list[tuple[int, str]]]) -> None:
@@ -137,11 +110,15 @@ def bare_costs(root: Path) -> tuple[float, float, int]:
 
 async def _child(database_url: str, library: str) -> dict[str, float]:
     """Runs in a fresh process so its peak memory belongs to the scan alone."""
+    import logging
+
     from echo.bootstrap import build_services, close_services
     from echo.features.scanner import service
     from echo.migrations.runner import upgrade_async
     from echo.settings import Settings
 
+    logging.basicConfig(level=logging.INFO, format="    %(message)s", stream=sys.stderr)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     data_dir = tempfile.mkdtemp(prefix="echo-bench-")
     settings = Settings(data_dir=Path(data_dir), library=[Path(library)], database_url=database_url)
     await upgrade_async(settings.database_url)
@@ -167,7 +144,7 @@ def scan_in_child(database_url: str, library: Path) -> dict[str, float]:
     output = subprocess.run(
         [sys.executable, "-m", "benchmarks.scan", "--child", database_url, str(library)],
         check=True,
-        capture_output=True,
+        stdout=subprocess.PIPE,
         text=True,
     )
     figures: dict[str, float] = json.loads(output.stdout.strip().splitlines()[-1])

@@ -74,6 +74,22 @@ class ScanProgress:
         )
 
 
+class PhaseTimer:
+    """Seconds per phase, logged at the end of a scan to show where the time goes."""
+
+    def __init__(self) -> None:
+        self._last = time.perf_counter()
+        self._phases: list[tuple[str, float]] = []
+
+    def done(self, phase: str) -> None:
+        now = time.perf_counter()
+        self._phases.append((phase, now - self._last))
+        self._last = now
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self._phases)
+
+
 ProgressCallback = Callable[[ScanProgress], Awaitable[None]]
 
 
@@ -100,7 +116,9 @@ async def run_scan(
     progress = ScanProgress(request.scan_id)
     await report(progress)
     scope = list(request.paths) if request.paths is not None else list(request.roots)
+    phases = PhaseTimer()
     entries = await asyncio.to_thread(collect, scope)
+    phases.done("walk")
 
     async with sessions() as session:
         known = await load_known_tracks(session)
@@ -139,6 +157,7 @@ async def run_scan(
     progress.files_total = len(to_parse)
     progress.status = "scanning"
     await report(progress)
+    phases.done("compare")
 
     async for batch in parse_all(pool, to_parse, request.separators, window=pool_size * 2):
         parsed = [item for item in batch if not isinstance(item, ParseFailure)]
@@ -174,6 +193,7 @@ async def run_scan(
     # Files that vanished and were not recognised at a new path.
     really_gone = [track.id for track in vanished if track.id not in writer.claimed]
     now = utcnow()
+    phases.done("parse+store")
     progress.status = "aggregating"
     await report(progress)
     async with sessions() as session:
@@ -193,9 +213,12 @@ async def run_scan(
             await refresh_aggregates(session)
         await session.commit()
 
+    phases.done("purge+aggregate")
     progress.status = "extracting_covers"
     await report(progress)
     progress.covers_extracted = await _extract_covers(sessions, pool, request.covers_dir)
+    phases.done("covers")
+    log.info("Scan %s: %d files read; %s", request.scan_id, progress.files_done, phases)
     return progress
 
 
