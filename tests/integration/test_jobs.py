@@ -261,3 +261,36 @@ async def test_a_job_enqueued_by_a_serve_process_runs_in_a_separate_worker(
         await worker.close()
     assert seen == [{"full": True}]
     assert job_id
+
+
+async def test_a_job_running_when_its_worker_stops_goes_back_to_the_queue_for_the_next_worker(
+    redis_prefix: str,
+) -> None:
+    started = asyncio.Event()
+    finished: list[str] = []
+
+    async def endless(payload: dict[str, Any]) -> None:
+        started.set()
+        await asyncio.sleep(3600)
+
+    async def quick(payload: dict[str, Any]) -> None:
+        finished.append(payload["path"])
+
+    first = RedisJobQueue(REDIS_URL, redis_prefix)
+    first.register("scanner", endless, backoff_seconds=0.1)
+    await first.start_consumers()
+    await first.enqueue("scanner", {"path": "/music/a.flac"})
+    await asyncio.wait_for(started.wait(), 10)
+    stopping = time.monotonic()
+    await first.close()
+    assert time.monotonic() - stopping < 5
+
+    second = RedisJobQueue(REDIS_URL, redis_prefix)
+    second.register("scanner", quick, backoff_seconds=0.1)
+    try:
+        assert await stats_of(second, "scanner") == QueueStats("scanner", 1, 0, 0, 0)
+        await second.start_consumers()
+        await eventually(stats_become(second, QueueStats("scanner", 0, 0, 1, 0)))
+    finally:
+        await second.close()
+    assert finished == ["/music/a.flac"]

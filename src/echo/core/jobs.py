@@ -28,6 +28,7 @@ Q = TypeVar("Q")
 # and is put back in the queue by another worker's sweep.
 HEARTBEAT_SECONDS = 60
 SWEEP_SECONDS = 30
+STOP_GRACE_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -308,6 +309,7 @@ class RedisJobQueue:
                 concurrency=queue.options.concurrency,
                 after_process=_counter(queue),
                 timers=PartialTimersDict(schedule=1, worker_info=10, sweep=SWEEP_SECONDS, abort=1),
+                shutdown_grace_period_s=STOP_GRACE_SECONDS,
             )
             # The worker process handles SIGTERM/SIGINT once for all queues; saq would install
             # one handler per Worker, each replacing the previous one.
@@ -336,8 +338,13 @@ class RedisJobQueue:
         return result
 
     async def close(self) -> None:
-        # Stopping cancels running handlers; saq puts their jobs back in the queue for the next
-        # worker, and handlers are idempotent, so nothing is lost.
+        # Running handlers are cancelled at once and saq puts their jobs back in the queue for
+        # the next worker; handlers are idempotent, so nothing is lost. saq's stop() would
+        # first wait out its grace period on the idle upkeep tasks, then warn.
+        for worker in self._workers:
+            worker.event.set()
+            for task in list(worker.tasks):
+                task.cancel()
         for worker in self._workers:
             await worker.stop()
         await asyncio.gather(*self._running, return_exceptions=True)
