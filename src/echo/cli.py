@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from echo.core.logs import configure_logging
 from echo.settings import Settings, describe_error
 
 if TYPE_CHECKING:
@@ -53,8 +54,6 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Listen port (default ECHO_PORT).")] = None,
 ) -> None:
     """Apply migrations and serve the API and web app."""
-    import logging
-
     import uvicorn
 
     from echo.app import create_asgi_app
@@ -64,9 +63,7 @@ def serve(
         settings.host = host
     if port is not None:
         settings.port = port
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level)
     _migrate(settings)
     console.print(f"Echo listening on http://{settings.host}:{settings.port}")
     uvicorn.run(
@@ -90,8 +87,6 @@ def migrate() -> None:
 @app.command()
 def worker() -> None:
     """Run the background jobs from the Redis queues (scale-out mode) until SIGTERM or SIGINT."""
-    import logging
-
     from echo.worker import run_worker
 
     settings = load_settings()
@@ -102,9 +97,7 @@ def worker() -> None:
             soft_wrap=True,
         )
         raise typer.Exit(2)
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings.log_level)
     _migrate(settings)
     asyncio.run(run_worker(settings))
 
