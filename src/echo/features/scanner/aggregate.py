@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from typing import Any
+
+from sqlalchemy import Float, and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from echo.features.albums.models import Album
@@ -16,39 +18,43 @@ async def refresh_aggregates(session: AsyncSession) -> None:
     a scan interrupted earlier is repaired by the next one."""
     present = Track.missing_at.is_(None)
     album_tracks = and_(Track.album_id == Album.id, present)
-    await session.execute(
-        update(Album).values(
-            song_count=select(func.count()).where(album_tracks).scalar_subquery(),
-            duration=select(func.coalesce(func.sum(Track.duration), 0.0))
+    await _update_changed(
+        session,
+        Album,
+        {
+            "song_count": select(func.count()).where(album_tracks).scalar_subquery(),
+            "duration": select(func.coalesce(func.sum(Track.duration), 0.0))
             .where(album_tracks)
             .scalar_subquery(),
-            size=select(func.coalesce(func.sum(Track.size), 0))
+            "size": select(func.coalesce(func.sum(Track.size), 0))
             .where(album_tracks)
             .scalar_subquery(),
-            disc_count=select(func.coalesce(func.max(Track.disc_number), 1))
+            "disc_count": select(func.coalesce(func.max(Track.disc_number), 1))
             .where(album_tracks)
             .scalar_subquery(),
-        )
+        },
     )
     # Albums whose every track was deleted (missing tracks keep their album).
     await session.execute(delete(Album).where(~exists().where(Track.album_id == Album.id)))
 
     credited = and_(TrackArtist.artist_id == Artist.id, TrackArtist.track_id == Track.id, present)
-    await session.execute(
-        update(Artist).values(
-            song_count=select(func.count(func.distinct(TrackArtist.track_id)))
+    await _update_changed(
+        session,
+        Artist,
+        {
+            "song_count": select(func.count(func.distinct(TrackArtist.track_id)))
             .where(credited)
             .scalar_subquery(),
-            album_count=select(func.count())
+            "album_count": select(func.count())
             .where(Album.album_artist_id == Artist.id, Album.song_count > 0)
             .scalar_subquery(),
-            duration=select(func.coalesce(func.sum(Track.duration), 0.0))
+            "duration": select(func.coalesce(func.sum(Track.duration), 0.0))
             .where(Track.album_artist_id == Artist.id, present)
             .scalar_subquery(),
-            size=select(func.coalesce(func.sum(Track.size), 0))
+            "size": select(func.coalesce(func.sum(Track.size), 0))
             .where(Track.album_artist_id == Artist.id, present)
             .scalar_subquery(),
-        )
+        },
     )
     await session.execute(
         delete(Artist).where(
@@ -79,3 +85,18 @@ async def refresh_aggregates(session: AsyncSession) -> None:
             ~exists().where(artist_genres.c.genre_id == Genre.id),
         )
     )
+
+
+async def _update_changed(
+    session: AsyncSession, model: type[Album] | type[Artist], figures: dict[str, Any]
+) -> None:
+    """Writes only rows whose figures differ, so `updated_at` moves only for albums and
+    artists a scan really changed."""
+    changed = []
+    for name, value in figures.items():
+        column = getattr(model, name)
+        # A sum of floats may differ in its last bits when the rows come in another order.
+        changed.append(
+            func.abs(column - value) > 1e-6 if isinstance(column.type, Float) else column != value
+        )
+    await session.execute(update(model).where(or_(*changed)).values(figures))

@@ -104,6 +104,8 @@ class ScanRequest:
     separators: tuple[str, ...]
     purge_policy: PurgePolicy
     covers_dir: Path
+    # The previous scan stopped early: recount the figures even if nothing changed since.
+    repair: bool = False
 
 
 async def run_scan(
@@ -209,7 +211,7 @@ async def run_scan(
         stale_errors = [p for p in bad_files if p not in seen and p.startswith(prefixes)]
         if stale_errors:
             await repository.forget_errors(session, stale_errors)
-        if progress.changed:
+        if progress.changed or request.repair:
             await refresh_aggregates(session)
         await session.commit()
 

@@ -43,6 +43,18 @@ async def last_completed_scan(session: AsyncSession) -> LibraryScan | None:
     )
 
 
+async def interrupted_before(session: AsyncSession, scan_id: uuid.UUID) -> bool:
+    """Whether the last scan to finish before this one stopped early (failed, cancelled, or
+    its process died): it may have stored tracks without counting them."""
+    status = await session.scalar(
+        select(LibraryScan.status)
+        .where(LibraryScan.id != scan_id, LibraryScan.finished_at.is_not(None))
+        .order_by(LibraryScan.finished_at.desc())
+        .limit(1)
+    )
+    return status in ("failed", "cancelled")
+
+
 async def requested_action(session: AsyncSession, scan_id: uuid.UUID, now: datetime) -> str | None:
     """Beats the heartbeat and returns a pending pause/resume/cancel request."""
     await session.execute(

@@ -137,6 +137,7 @@ async def run(
         scan.status = "running"
         scan.owner = _process_owner()
         scan.heartbeat_at = utcnow()
+        repair = await repository.interrupted_before(session, scan_id)
         await session.commit()
     request = ScanRequest(
         scan_id=scan_id,
@@ -146,6 +147,7 @@ async def run(
         separators=tuple(services.settings.artist_separators),
         purge_policy=await purge_policy(services),
         covers_dir=services.settings.data_dir / "covers",
+        repair=repair,
     )
     status, message = "completed", None
     progress: ScanProgress | None = None

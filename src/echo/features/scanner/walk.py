@@ -79,4 +79,7 @@ def collect(paths: Iterable[str]) -> list[FileEntry]:
                 continue  # gone: the caller notices by its absence
             if os.path.isfile(path):
                 files.append(FileEntry(path, stat.st_size, stat.st_mtime_ns))
-    return [*walk(folders), *files]
+    # A file can be in scope twice, by itself and by its folder (the watcher reports both
+    # when a file moves into a new folder): each path is read and stored once.
+    unique = {entry.path: entry for entry in [*walk(folders), *files]}
+    return list(unique.values())
