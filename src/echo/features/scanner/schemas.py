@@ -99,4 +99,4 @@ class PurgeMode(ApiModel):
 
 
 class PurgeModeRequest(InputModel):
-    mode: str = Field(max_length=32)
+    mode: str = Field(min_length=1, max_length=32)
