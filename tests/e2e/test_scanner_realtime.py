@@ -11,21 +11,43 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
-from tests.e2e.processes import ECHO_MUSIC, ProcessLogs, Server
+from tests.e2e.processes import (
+    ECHO_MUSIC,
+    JWT_REFRESH_SECRET,
+    JWT_SECRET,
+    ProcessLogs,
+    Server,
+    running_server,
+    site_env,
+)
 from tests.e2e.test_realtime import (
     WAIT,
     ScaledSite,
     ScannerClient,
     clients,
-    embedded,
+    create_users,
     new_client,
     ready_token,
     scaled,
 )
-from tests.fixtures.library import build_library
+from tests.fixtures.library import LibraryManifest, build_library
 
-__all__ = ["clients", "embedded", "scaled"]  # fixtures used by the tests below
+__all__ = ["clients", "scaled"]  # fixtures used by the tests below
+
+
+@pytest.fixture
+def embedded_library(tmp_path: Path, logs: ProcessLogs) -> Iterator[tuple[Server, LibraryManifest]]:
+    """`echo-music serve` on SQLite over the fixture library, which exists before it starts
+    (otherwise the watcher's own incremental scan would race the one the test starts)."""
+    manifest = build_library(tmp_path / "site" / "music")
+    env = site_env(
+        tmp_path / "site", ECHO_JWT_SECRET=JWT_SECRET, ECHO_JWT_REFRESH_SECRET=JWT_REFRESH_SECRET
+    )
+    create_users(env, tmp_path)
+    with running_server(logs, tmp_path, env) as server:
+        yield server, manifest
 
 
 @contextmanager
@@ -66,9 +88,9 @@ async def _follow_scan(client: ScannerClient, scan_id: str) -> dict[str, Any]:
 
 
 async def test_a_scan_started_over_rest_reports_progress_and_completion_in_embedded_mode(
-    embedded: Server, clients: list[ScannerClient], tmp_path: Path
+    embedded_library: tuple[Server, LibraryManifest], clients: list[ScannerClient]
 ) -> None:
-    manifest = build_library(tmp_path / "site" / "music")
+    embedded, manifest = embedded_library
     token = await ready_token(embedded.url, "root")
     client = new_client(clients)
     assert await client.connect(embedded.url, auth={"token": token}), client.refusal
