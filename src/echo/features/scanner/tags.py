@@ -204,23 +204,28 @@ def _open(path: str) -> tuple[Any, os.stat_result]:
 
 
 def _lyrics(path: str, raw: RawTags) -> tuple[str | None, list[SyncedLine]]:
-    synced = [SyncedLine(time_ms, text) for time_ms, text in raw.synced_lyrics]
+    synced = raw.synced_lyrics
     lyrics = first(raw.values, "lyrics")
     if lyrics is not None:
         # Many taggers store LRC text in the plain lyrics tag.
         from_lrc = parse_lrc(lyrics)
         if from_lrc:
-            synced = synced or [SyncedLine(time_ms, text) for time_ms, text in from_lrc]
-            lyrics = "\n".join(text for _, text in from_lrc if text)
+            synced = synced or from_lrc
+            lyrics = _words(from_lrc)
     if lyrics is None or not synced:
         sidecar = _sidecar_lrc(path)
         if sidecar is not None:
             from_lrc = parse_lrc(sidecar)
-            if not synced:
-                synced = [SyncedLine(time_ms, text) for time_ms, text in from_lrc]
-            if lyrics is None:
-                lyrics = "\n".join(text for _, text in from_lrc if text) if from_lrc else sidecar
-    return lyrics or None, synced
+            synced = synced or from_lrc
+            lyrics = lyrics or (_words(from_lrc) if from_lrc else sidecar)
+    if lyrics is None and synced:
+        # A player without synced display still shows the words of an ID3 SYLT-only file.
+        lyrics = _words(synced)
+    return lyrics or None, [SyncedLine(time_ms, text) for time_ms, text in synced]
+
+
+def _words(lines: list[tuple[int, str]]) -> str:
+    return "\n".join(text for _, text in lines if text)
 
 
 def _sidecar_lrc(path: str) -> str | None:
