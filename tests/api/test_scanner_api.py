@@ -21,7 +21,8 @@ from echo.features.artists.models import Artist
 from echo.features.scanner import service
 from echo.features.tracks.models import Track
 from tests.builders import LoggedIn, create_and_login
-from tests.fixtures.library import LibraryManifest, build_library
+from tests.fixtures.library import build_library
+from tests.fixtures.manifest import LibraryManifest
 
 
 @pytest.fixture
