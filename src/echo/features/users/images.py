@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from PIL import Image
 
 from echo.core.errors import UnsupportedMedia
 
+
+def _is_jpeg(head: bytes) -> bool:
+    return head.startswith(b"\xff\xd8\xff")
+
+
+def _is_png(head: bytes) -> bool:
+    return head.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def _is_webp(head: bytes) -> bool:
+    return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+
+
 # (magic-byte test, MIME type, file extension, Pillow format)
-_SIGNATURES = (
-    (lambda head: head.startswith(b"\xff\xd8\xff"), "image/jpeg", "jpg", "JPEG"),
-    (lambda head: head.startswith(b"\x89PNG\r\n\x1a\n"), "image/png", "png", "PNG"),
-    (lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP", "image/webp", "webp", "WEBP"),
+_SIGNATURES: tuple[tuple[Callable[[bytes], bool], str, str, str], ...] = (
+    (_is_jpeg, "image/jpeg", "jpg", "JPEG"),
+    (_is_png, "image/png", "png", "PNG"),
+    (_is_webp, "image/webp", "webp", "WEBP"),
 )
 
 MAX_PIXELS = 40_000_000  # refuse decompression bombs long before they reach memory
@@ -20,11 +34,11 @@ MAX_PIXELS = 40_000_000  # refuse decompression bombs long before they reach mem
 
 def detect_image(data: bytes) -> tuple[str, str]:
     """(MIME type, extension) of a JPEG, PNG or WebP image that Pillow can decode fully."""
-    for matches, mime, extension, pillow_format in _SIGNATURES:
-        if matches(data[:16]):
-            break
-    else:
+    head = data[:16]
+    found = next((kind for kind in _SIGNATURES if kind[0](head)), None)
+    if found is None:
         raise UnsupportedMedia("Only JPEG, PNG and WebP images are accepted")
+    _, mime, extension, pillow_format = found
     try:
         with Image.open(io.BytesIO(data), formats=[pillow_format]) as image:
             width, height = image.size

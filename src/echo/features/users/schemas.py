@@ -70,6 +70,20 @@ class PrivacyRequest(InputModel):
     show_playlists: bool | None = None
     bio: str | None = Field(None, max_length=500)
 
+    @field_validator(
+        "is_public_profile",
+        "show_top_tracks",
+        "show_top_artists",
+        "show_top_albums",
+        "show_playlists",
+    )
+    @classmethod
+    def _switch_not_null(cls, value: bool | None) -> bool | None:
+        # Only runs for fields that were sent: leaving a switch out keeps it, null is an error.
+        if value is None:
+            raise ValueError("must be true or false; leave the field out to keep it")
+        return value
+
 
 class HomeSection(ApiModel):
     id: Literal[HOME_SECTION_IDS]  # type: ignore[valid-type]

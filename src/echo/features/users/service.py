@@ -151,12 +151,12 @@ async def get_privacy(services: Services, user_id: uuid.UUID) -> Privacy:
         return Privacy.model_validate(await _load(session, user_id))
 
 
-async def update_privacy(services: Services, user_id: uuid.UUID, changes: PrivacyRequest) -> Privacy:
+async def update_privacy(
+    services: Services, user_id: uuid.UUID, changes: PrivacyRequest
+) -> Privacy:
     async with services.sessions() as session:
         user = await _load(session, user_id)
         for field, value in changes.model_dump(exclude_unset=True).items():
-            if field != "bio" and value is None:
-                raise InvalidInput(f"{field} cannot be null")
             setattr(user, field, value)
         await session.commit()
         return Privacy.model_validate(user)
