@@ -45,7 +45,9 @@ async def create_user(
 
 
 async def login(client: AsyncClient, username: str, password: str = DEFAULT_PASSWORD) -> LoggedIn:
-    response = await client.post("/api/auth/login", json={"username": username, "password": password})
+    response = await client.post(
+        "/api/auth/login", json={"username": username, "password": password}
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     return LoggedIn(

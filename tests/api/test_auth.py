@@ -22,7 +22,9 @@ async def test_login_returns_tokens_and_the_user(client: AsyncClient, services: 
     assert body["accessToken"] != body["refreshToken"]
 
 
-async def test_login_is_case_insensitive_on_the_username(client: AsyncClient, services: Services) -> None:
+async def test_login_is_case_insensitive_on_the_username(
+    client: AsyncClient, services: Services
+) -> None:
     await create_user(services, "Alice")
     response = await client.post(
         "/api/auth/login", json={"username": "alice", "password": DEFAULT_PASSWORD}
@@ -34,8 +36,12 @@ async def test_wrong_password_and_unknown_user_get_the_same_401(
     client: AsyncClient, services: Services
 ) -> None:
     await create_user(services, "alice")
-    wrong = await client.post("/api/auth/login", json={"username": "alice", "password": "Wrong-pass1!"})
-    unknown = await client.post("/api/auth/login", json={"username": "nobody", "password": "Wrong-pass1!"})
+    wrong = await client.post(
+        "/api/auth/login", json={"username": "alice", "password": "Wrong-pass1!"}
+    )
+    unknown = await client.post(
+        "/api/auth/login", json={"username": "nobody", "password": "Wrong-pass1!"}
+    )
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json()["message"] == unknown.json()["message"]
 
@@ -73,7 +79,9 @@ async def test_new_access_token_from_refresh_works(client: AsyncClient, services
     assert me.status_code == 200
 
 
-async def test_an_access_token_is_not_a_refresh_token(client: AsyncClient, services: Services) -> None:
+async def test_an_access_token_is_not_a_refresh_token(
+    client: AsyncClient, services: Services
+) -> None:
     alice = await create_and_login(services, client, "alice")
     response = await client.post("/api/auth/refresh", json={"refreshToken": alice.access_token})
     assert response.status_code == 401

@@ -142,7 +142,9 @@ async def test_two_redis_blacklists_see_each_others_revocations(gate: RedisGate)
     try:
         later = datetime.now(UTC) + timedelta(minutes=5)
         await RedisTokenBlacklist(gate).add("jti-shared", later)
-        assert await RedisTokenBlacklist(RedisGate(other_client, gate.prefix)).contains("jti-shared")
+        assert await RedisTokenBlacklist(RedisGate(other_client, gate.prefix)).contains(
+            "jti-shared"
+        )
     finally:
         await other_client.aclose()
 

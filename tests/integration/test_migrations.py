@@ -13,7 +13,9 @@ def _differences(connection: Connection) -> list[object]:
     return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
 
 
-async def test_migrated_schema_matches_the_models(backend: str, database_urls: dict[str, str]) -> None:
+async def test_migrated_schema_matches_the_models(
+    backend: str, database_urls: dict[str, str]
+) -> None:
     engine = create_engine(database_urls[backend])
     try:
         async with engine.connect() as connection:

@@ -291,7 +291,9 @@ def route_rate_limit(scope_name: str, per_minute: Callable[[Request], int]) -> R
 
     async def check(request: Request) -> None:
         limiter: RateLimiter = request.app.state.services.rate_limiter
-        decision = await limiter.hit(f"{scope_name}:{client_key(request.scope)}", per_minute(request))
+        decision = await limiter.hit(
+            f"{scope_name}:{client_key(request.scope)}", per_minute(request)
+        )
         if not decision.allowed:
             raise TooManyRequests("Too many requests, slow down", decision.retry_after)
 

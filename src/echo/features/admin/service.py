@@ -10,10 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from echo.bootstrap import Services
 from echo.core.db import utcnow
 from echo.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from echo.features.auth import passwords
-from echo.features.auth import repository as auth_repository
-from echo.features.users import repository as users
-from echo.features.users.models import User
 from echo.features.admin.schemas import (
     AdminUserView,
     CreatedUser,
@@ -21,6 +17,10 @@ from echo.features.admin.schemas import (
     UpdateUserRequest,
     UserList,
 )
+from echo.features.auth import passwords
+from echo.features.auth import repository as auth_repository
+from echo.features.users import repository as users
+from echo.features.users.models import User
 
 
 async def create_user(
@@ -124,9 +124,7 @@ async def delete_user(services: Services, admin_id: uuid.UUID, user_id: uuid.UUI
         avatar_folder.rmdir()
 
 
-async def reset_password(
-    services: Services, admin_id: uuid.UUID, user_id: uuid.UUID
-) -> str:
+async def reset_password(services: Services, admin_id: uuid.UUID, user_id: uuid.UUID) -> str:
     temporary = passwords.temporary_password()
     async with services.sessions() as session:
         user = await _target(session, user_id)

@@ -33,7 +33,11 @@ def _link_table(name: str, owner: str) -> Table:
             primary_key=True,
         ),
         Column(
-            "genre_id", Uuid, ForeignKey("genres.id", ondelete="CASCADE"), primary_key=True, index=True
+            "genre_id",
+            Uuid,
+            ForeignKey("genres.id", ondelete="CASCADE"),
+            primary_key=True,
+            index=True,
         ),
     )
 

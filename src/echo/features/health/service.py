@@ -95,6 +95,8 @@ async def check(services: Services) -> Health:
             cache="ok" if cache_ok else "error",
             storage=storage_state,
         ),
-        system=SystemInfo(memory=_memory(), cpu=Cpu(load_average=list(os.getloadavg())), storage=storage),
+        system=SystemInfo(
+            memory=_memory(), cpu=Cpu(load_average=list(os.getloadavg())), storage=storage
+        ),
         error="Database unavailable" if not database_ok else None,
     )

@@ -37,7 +37,9 @@ async def change_password(
 
 
 @router.put("/profile")
-async def update_profile(body: ProfileRequest, user: CurrentUser, services: ServicesDep) -> UserProfile:
+async def update_profile(
+    body: ProfileRequest, user: CurrentUser, services: ServicesDep
+) -> UserProfile:
     return await service.update_profile(services, user.id, body.name)
 
 
@@ -52,7 +54,9 @@ async def set_language(body: LanguageRequest, user: CurrentUser, services: Servi
 
 
 @router.post("/avatar", responses={413: {}, 415: {}})
-async def upload_avatar(file: UploadFile, user: CurrentUser, services: ServicesDep) -> AvatarResponse:
+async def upload_avatar(
+    file: UploadFile, user: CurrentUser, services: ServicesDep
+) -> AvatarResponse:
     limit = services.settings.avatar_max_bytes
     data = await file.read(limit + 1)
     if len(data) > limit:
