@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from echo.core.http import route_rate_limit
 from echo.core.paths import resolve_within
 from echo.features.auth.dependencies import AdminUser, ServicesDep, admin_user
-from echo.features.scanner import jobs, service
+from echo.features.scanner import service
 from echo.features.scanner.schemas import (
     MissingFiles,
     PurgeMode,
@@ -46,7 +46,7 @@ async def start_scan(
     if body is not None and body.path:
         roots = await service.library_roots(services)
         paths = [str(resolve_within(body.path, [Path(root) for root in roots]))]
-    scan_id = await jobs.start_full_scan(services, paths=paths)
+    scan_id = await service.queue_scan(services, paths=paths)
     scan = await service.get_scan(services, scan_id)
     return ScanStarted(
         id=scan.id, status=scan.status, started_at=scan.started_at, message="Scan queued"

@@ -6,18 +6,15 @@ import asyncio
 import time
 import uuid
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 from echo.bootstrap import Services
 from echo.core.errors import Conflict
 from echo.core.realtime import ProgressThrottle
 from echo.features.scanner import service
+from echo.features.scanner.events import NAMESPACE, completed_event, progress_event, timestamp
 from echo.features.scanner.pipeline import ScanProgress
-from echo.features.scanner.realtime import NAMESPACE
 
-FULL_SCAN_QUEUE = "library-scan"
-INCREMENTAL_QUEUE = "scanner"
 # An incremental scan waits for a running full scan rather than racing it.
 LOCK_POLL_SECONDS = 2.0
 LOCK_WAIT_SECONDS = 6 * 3600.0
@@ -42,46 +39,14 @@ def register_jobs(services: Services) -> None:
                 await asyncio.sleep(LOCK_POLL_SECONDS)
         await run_reported(services, scan.id, paths)
 
-    # A scan is idempotent, so a retry after a crash repairs what the first attempt left.
-    services.jobs.register(FULL_SCAN_QUEUE, full_scan, attempts=1, timeout_seconds=24 * 3600)
-    services.jobs.register(INCREMENTAL_QUEUE, incremental_scan, attempts=3, timeout_seconds=3600)
-
-
-async def start_full_scan(
-    services: Services, paths: list[str] | None = None, force: bool = False
-) -> uuid.UUID:
-    """Creates the scan (Conflict while one is active) and queues it; `paths` limits it to
-    those folders."""
-    scan = await service.start_scan(services, "full" if paths is None else "incremental")
-    payload = {"scanId": str(scan.id), "paths": paths, "force": force}
-    await services.jobs.enqueue(FULL_SCAN_QUEUE, payload, key=str(scan.id))
-    return scan.id
-
-
-async def enqueue_incremental(services: Services, paths: list[str]) -> None:
-    await services.jobs.enqueue(INCREMENTAL_QUEUE, {"paths": sorted(paths)})
-
-
-def _timestamp() -> str:
-    return datetime.now(UTC).isoformat()
-
-
-def progress_event(progress: ScanProgress) -> dict[str, Any]:
-    return {
-        "scanId": str(progress.scan_id),
-        "status": progress.status,
-        "progress": progress.percent,
-        "filesScanned": progress.files_done,
-        "totalFiles": progress.files_total,
-        "tracksCreated": progress.tracks_added,
-        "tracksUpdated": progress.tracks_updated + progress.tracks_moved,
-        "albumsCreated": progress.albums_added,
-        "artistsCreated": progress.artists_added,
-        "coversExtracted": progress.covers_extracted,
-        "videosFound": 0,
-        "errors": progress.errors,
-        "currentFile": progress.current_file,
-    }
+    # A failed full scan is recorded as failed, not retried: upserts are idempotent, so the
+    # next scan repairs whatever it left. Watcher batches are retried.
+    services.jobs.register(
+        service.FULL_SCAN_QUEUE, full_scan, attempts=1, timeout_seconds=24 * 3600
+    )
+    services.jobs.register(
+        service.INCREMENTAL_QUEUE, incremental_scan, attempts=3, timeout_seconds=3600
+    )
 
 
 async def run_reported(
@@ -106,7 +71,7 @@ async def run_reported(
                         "scanId": str(scan_id),
                         "file": path,
                         "error": error,
-                        "timestamp": _timestamp(),
+                        "timestamp": timestamp(),
                     },
                     namespace=NAMESPACE,
                 )
@@ -123,37 +88,17 @@ async def run_reported(
                     "scanId": str(scan_id),
                     "file": None,
                     "error": str(error),
-                    "timestamp": _timestamp(),
+                    "timestamp": timestamp(),
                 },
                 namespace=NAMESPACE,
             )
             raise
         await throttle.update(result)
-    await broadcaster.emit(
-        "scan:completed",
-        {
-            "scanId": str(scan_id),
-            "status": result.status,
-            "totalFiles": result.files_total,
-            "tracksCreated": result.tracks_added,
-            "tracksUpdated": result.tracks_updated + result.tracks_moved,
-            "tracksSkipped": result.tracks_unchanged,
-            "tracksMissing": result.tracks_missing,
-            "tracksDeleted": result.tracks_deleted,
-            "albumsCreated": result.albums_added,
-            "artistsCreated": result.artists_added,
-            "coversExtracted": result.covers_extracted,
-            "videosFound": 0,
-            "errors": result.errors,
-            "duration": int((time.monotonic() - result.started) * 1000),
-            "timestamp": _timestamp(),
-        },
-        namespace=NAMESPACE,
-    )
+    await broadcaster.emit("scan:completed", completed_event(result), namespace=NAMESPACE)
     if result.changed:
         await broadcaster.emit(
             "library:change",
-            {"type": "scan_completed", "scanId": str(scan_id), "timestamp": _timestamp()},
+            {"type": "scan_completed", "scanId": str(scan_id), "timestamp": timestamp()},
             namespace=NAMESPACE,
         )
     return result

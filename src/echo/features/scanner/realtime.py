@@ -11,20 +11,16 @@ from echo.bootstrap import Services
 from echo.core.errors import Forbidden, InvalidInput, MustChangePassword
 from echo.core.realtime import AuthenticatedNamespace
 from echo.features.auth.service import authenticate
+from echo.features.scanner.events import NAMESPACE, scan_room
 from echo.features.users.models import User
 
 # The scanner emits through `services.broadcaster`, from whichever process runs the work:
 # scan:progress, scan:error and scan:completed to the room scan_room(scanId); library:change to
 # the whole namespace; lufs:progress and dj:progress to the whole namespace with retain=True, so
 # a client connecting later is sent the last value at once.
-NAMESPACE = "/scanner"
 
 ScanControl = Callable[[uuid.UUID], Awaitable[None]]
 CancelScan = Callable[[uuid.UUID, str | None], Awaitable[None]]
-
-
-def scan_room(scan_id: uuid.UUID | str) -> str:
-    return f"scan:{scan_id}"
 
 
 async def authenticate_admin(services: Services, token: str) -> User:

@@ -37,6 +37,8 @@ from echo.features.tracks.models import Track
 log = logging.getLogger(__name__)
 
 LIBRARY_PATH_SETTING = "library.music.path"
+FULL_SCAN_QUEUE = "library-scan"
+INCREMENTAL_QUEUE = "scanner"
 # An active scan whose process stopped beating for this long was orphaned by a crash.
 ORPHAN_AFTER = timedelta(minutes=2)
 # Cache prefixes of everything a scan can change.
@@ -279,3 +281,18 @@ async def delete_missing_track(services: Services, track_id: uuid.UUID) -> None:
         await refresh_aggregates(session)
         await session.commit()
     await invalidate_library_cache(services)
+
+
+async def queue_scan(
+    services: Services, paths: list[str] | None = None, force: bool = False
+) -> uuid.UUID:
+    """Creates the scan (Conflict while one is active) and queues it; `paths` limits it to
+    those folders."""
+    scan = await start_scan(services, "full" if paths is None else "incremental")
+    payload = {"scanId": str(scan.id), "paths": paths, "force": force}
+    await services.jobs.enqueue(FULL_SCAN_QUEUE, payload, key=str(scan.id))
+    return scan.id
+
+
+async def queue_incremental(services: Services, paths: list[str]) -> None:
+    await services.jobs.enqueue(INCREMENTAL_QUEUE, {"paths": sorted(paths)})

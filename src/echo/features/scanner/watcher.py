@@ -14,7 +14,7 @@ from watchfiles import Change, awatch
 
 from echo.bootstrap import Services
 from echo.core.paths import AUDIO_EXTENSIONS
-from echo.features.scanner import jobs, service
+from echo.features.scanner import service
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ async def watch_library(services: Services, stop: asyncio.Event) -> None:
         paths = relevant_paths(changes)
         if paths:
             log.info("Library changed: %d paths, scanning them", len(paths))
-            await jobs.enqueue_incremental(services, paths)
+            await service.queue_incremental(services, paths)
 
 
 @asynccontextmanager
