@@ -13,6 +13,9 @@ MODEL_MODULES = (
     "echo.features.tracks.models",
     "echo.features.genres.models",
     "echo.features.scanner.models",
+    "echo.features.streaming.models",
+    "echo.features.play_tracking.models",
+    "echo.features.interactions.models",
 )
 
 

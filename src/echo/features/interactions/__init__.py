@@ -1,0 +1,1 @@
+"""Ratings and favourites of tracks, albums, artists and playlists."""

@@ -1,0 +1,1 @@
+"""Play events, per-user play statistics and playback state."""

@@ -1,0 +1,1 @@
+"""Stream tokens, audio streaming with Range, downloads, album ZIPs and transcoding."""
