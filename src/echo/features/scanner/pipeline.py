@@ -22,7 +22,13 @@ from echo.features.scanner.aggregate import refresh_aggregates
 from echo.features.scanner.covers import CoverRequest, extract_covers
 from echo.features.scanner.parse import ParseFailure, parse_all
 from echo.features.scanner.purge import PurgePolicy, delete_tracks, purge
-from echo.features.scanner.store import LibraryWriter, load_known_tracks, mark_missing
+from echo.features.scanner.store import (
+    KnownTrack,
+    LibraryWriter,
+    load_file_states,
+    load_known_tracks,
+    mark_missing,
+)
 from echo.features.scanner.walk import FileEntry, collect
 from echo.features.tracks.models import Track
 
@@ -123,20 +129,18 @@ async def run_scan(
     phases.done("walk")
 
     async with sessions() as session:
-        known = await load_known_tracks(session)
+        states = await load_file_states(session)
         bad_files = await repository.known_errors(session)
-        writer = LibraryWriter(request.separators)
-        await writer.load(session)
 
     to_parse: list[FileEntry] = []
-    reappeared: list[uuid.UUID] = []
+    reappeared_paths: list[str] = []
     seen: set[str] = set()
     for entry in entries:
         seen.add(entry.path)
-        track = known.get(entry.path)
-        if track is not None and (track.size, track.mtime_ns) == (entry.size, entry.mtime_ns):
-            if track.missing:
-                reappeared.append(track.id)
+        state = states.get(entry.path)
+        if state is not None and state[:2] == (entry.size, entry.mtime_ns):
+            if state[2]:
+                reappeared_paths.append(entry.path)
             progress.tracks_unchanged += 1
             if not request.force:
                 continue
@@ -149,9 +153,20 @@ async def run_scan(
     scoped = set(scope)
     vanished_paths = [
         path
-        for path, track in known.items()
-        if path not in seen and not track.missing and (path in scoped or path.startswith(prefixes))
+        for path, (_, _, missing) in states.items()
+        if path not in seen and not missing and (path in scoped or path.startswith(prefixes))
     ]
+    # Full rows only where they are needed: changed, vanished and reappeared files, and the
+    # missing tracks a new file may turn out to be (a move).
+    wanted = [e.path for e in to_parse if e.path in states] + vanished_paths + reappeared_paths
+    known: dict[str, KnownTrack] = {}
+    writer = LibraryWriter(request.separators)
+    if wanted or to_parse:
+        async with sessions() as session:
+            known = await load_known_tracks(session, wanted, with_missing=bool(to_parse))
+            if to_parse:
+                await writer.load(session)
+    reappeared = [known[path].id for path in reappeared_paths]
     vanished = [known[path] for path in vanished_paths]
     if to_parse and (vanished or any(track.missing for track in known.values())):
         writer.offer_move_candidates([*vanished, *(t for t in known.values() if t.missing)])
@@ -161,12 +176,14 @@ async def run_scan(
     await report(progress)
     phases.done("compare")
 
+    touched_albums: set[uuid.UUID] = set()
     async for batch in parse_all(pool, to_parse, request.separators, window=pool_size * 2):
         parsed = [item for item in batch if not isinstance(item, ParseFailure)]
         failures = [item for item in batch if isinstance(item, ParseFailure)]
         existing = {tags.path: known[tags.path] for tags in parsed if tags.path in known}
         async with sessions() as session:
             result = await writer.write(session, parsed, existing)
+            touched_albums |= result.albums
             if failures:
                 await repository.record_errors(
                     session,
@@ -218,7 +235,12 @@ async def run_scan(
     phases.done("purge+aggregate")
     progress.status = "extracting_covers"
     await report(progress)
-    progress.covers_extracted = await _extract_covers(sessions, pool, request.covers_dir)
+    progress.covers_extracted = await _extract_covers(
+        sessions,
+        pool,
+        request.covers_dir,
+        None if request.force or request.repair else touched_albums,
+    )
     phases.done("covers")
     log.info("Scan %s: %d files read; %s", request.scan_id, progress.files_done, phases)
     return progress
@@ -248,17 +270,29 @@ async def _obey(
 
 
 async def _extract_covers(
-    sessions: async_sessionmaker[AsyncSession], pool: Executor, covers_dir: Path
+    sessions: async_sessionmaker[AsyncSession],
+    pool: Executor,
+    covers_dir: Path,
+    albums: set[uuid.UUID] | None,
 ) -> int:
-    """Covers for albums that have none yet, a few albums per pool task."""
+    """Covers for albums that have none yet: those this scan touched, or all (`albums` None),
+    a few albums per pool task."""
+    if albums is not None and not albums:
+        return 0
+    query = (
+        select(Album.id, Track.path, Track.has_cover_art)
+        .join(Track, Track.album_id == Album.id)
+        .where(Album.cover_hash.is_(None))
+        .order_by(Album.id, Track.disc_number, Track.track_number, Track.path)
+    )
+    rows: list[tuple[uuid.UUID, str, bool]] = []
     async with sessions() as session:
-        rows = await session.execute(
-            select(Album.id, Track.path, Track.has_cover_art)
-            .join(Track, Track.album_id == Album.id)
-            .where(Album.cover_hash.is_(None))
-            .order_by(Album.id, Track.disc_number, Track.track_number, Track.path)
-        )
-        requests = _cover_requests(rows.all())
+        if albums is None:
+            rows.extend((await session.execute(query)).tuples())
+        else:
+            for chunk in _chunks(sorted(albums), 500):
+                rows.extend((await session.execute(query.where(Album.id.in_(chunk)))).tuples())
+    requests = _cover_requests(rows)
     if not requests:
         return 0
     loop = asyncio.get_running_loop()
@@ -296,3 +330,7 @@ def _cover_requests(rows: Sequence[tuple[uuid.UUID, str, bool]]) -> list[CoverRe
         CoverRequest(str(album_id), tuple(folder_map), tuple(pictures[album_id]))
         for album_id, folder_map in folders.items()
     ]
+
+
+def _chunks(items: list[uuid.UUID], size: int) -> list[list[uuid.UUID]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]

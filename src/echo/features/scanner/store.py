@@ -48,6 +48,7 @@ class BatchResult:
     updated: list[uuid.UUID] = field(default_factory=list)
     moved: list[uuid.UUID] = field(default_factory=list)
     new_albums: list[uuid.UUID] = field(default_factory=list)
+    albums: set[uuid.UUID] = field(default_factory=set)  # every album a track of the batch is in
     new_artists: int = 0
 
 
@@ -207,6 +208,7 @@ class LibraryWriter:
                         "updated_at": now,
                     }
                 )
+            result.albums.add(album)
             credited = [
                 artist_id(name, mbid) for name, mbid in _zip_ids(track_artists, tags.mbz_artist_ids)
             ]
@@ -355,30 +357,35 @@ def _unique(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, 
     return list(seen.values())
 
 
-async def load_known_tracks(session: AsyncSession) -> dict[str, KnownTrack]:
+async def load_file_states(session: AsyncSession) -> dict[str, tuple[int, int, bool]]:
+    """path -> (size, mtime_ns, missing) of every track: all a no-change rescan needs."""
     rows = await session.execute(
-        select(
-            Track.id,
-            Track.path,
-            Track.size,
-            Track.mtime_ns,
-            Track.fingerprint,
-            Track.mbz_track_id,
-            Track.missing_at,
-        )
+        select(Track.path, Track.size, Track.mtime_ns, Track.missing_at.is_not(None))
     )
-    return {
-        row.path: KnownTrack(
-            row.id,
-            row.path,
-            row.size,
-            row.mtime_ns,
-            row.fingerprint,
-            row.mbz_track_id,
-            row.missing_at is not None,
-        )
-        for row in rows
-    }
+    return {path: (size, mtime, bool(missing)) for path, size, mtime, missing in rows}
+
+
+async def load_known_tracks(
+    session: AsyncSession, paths: Sequence[str], with_missing: bool = False
+) -> dict[str, KnownTrack]:
+    """The rows of `paths` (and of every missing track if asked), for updates and moves."""
+    columns = (
+        Track.id,
+        Track.path,
+        Track.size,
+        Track.mtime_ns,
+        Track.fingerprint,
+        Track.mbz_track_id,
+        Track.missing_at.is_not(None),
+    )
+    queries = [select(*columns).where(Track.path.in_(chunk)) for chunk in _chunks(list(paths), 500)]
+    if with_missing:
+        queries.append(select(*columns).where(Track.missing_at.is_not(None)))
+    known: dict[str, KnownTrack] = {}
+    for query in queries:
+        for row in await session.execute(query):
+            known[row[1]] = KnownTrack(*row[:6], bool(row[6]))
+    return known
 
 
 async def mark_missing(
