@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 LEADING_ARTICLES = ("the ", "a ", "an ", "el ", "la ", "los ", "las ", "un ", "una ")
 _PUNCTUATION = str.maketrans(
@@ -16,6 +17,7 @@ _PUNCTUATION = str.maketrans(
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=65_536)  # a scan folds the same artist and album names thousands of times
 def fold(text: str) -> str:
     """Lower-case, accents stripped, punctuation unified, spaces collapsed."""
     unified = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION)
@@ -24,6 +26,7 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", stripped).strip().casefold()
 
 
+@lru_cache(maxsize=65_536)
 def sort_key(name: str) -> str:
     """`fold` without a leading article: "The Beatles" sorts and matches as "beatles"."""
     folded = fold(name)

@@ -258,25 +258,26 @@ class LibraryWriter:
 
         result.new_artists = len(new_artists)
         if new_artists:
-            await session.execute(insert(Artist), new_artists)
+            await session.execute(insert(Artist.__table__), new_artists)
         for artist, mbid in backfill.items():
             await session.execute(
                 update(Artist).where(Artist.id == artist).values(mbz_artist_id=mbid)
             )
         if new_genres:
-            await session.execute(insert(Genre), new_genres)
+            await session.execute(insert(Genre.__table__), new_genres)
         if new_albums:
-            await session.execute(insert(Album), new_albums)
+            await session.execute(insert(Album.__table__), new_albums)
         if updates:
             ids = [row["id"] for row in updates]
             await session.execute(delete(TrackArtist).where(TrackArtist.track_id.in_(ids)))
             await session.execute(delete(track_genres).where(track_genres.c.track_id.in_(ids)))
             await session.execute(update(Track), updates)
         if inserts:
-            await session.execute(insert(Track), inserts)
+            # Core inserts: the ORM's per-row bookkeeping costs more than SQLite's own work here.
+            await session.execute(insert(Track.__table__), inserts)
         if links:
             await session.execute(
-                insert(TrackArtist), _unique(links, ("track_id", "artist_id", "role"))
+                insert(TrackArtist.__table__), _unique(links, ("track_id", "artist_id", "role"))
             )
         if genre_links:
             await session.execute(insert(track_genres), genre_links)
