@@ -10,6 +10,7 @@ from pydantic import AliasChoices, Field, ValidationError, field_validator, mode
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LogLevel = Literal["debug", "info", "warning", "error", "critical"]
+TranscodeFormat = Literal["opus", "mp3", "aac"]
 
 DEFAULT_BROWSE_ROOTS = "/mnt,/media,/home,/music,/data,/srv"
 
@@ -176,6 +177,34 @@ class Settings(BaseSettings):
         True,
         validation_alias=_env("WATCH_LIBRARY", "AUTO_SCAN"),
         description="Watch the library folders and scan changes as they happen.",
+    )
+    transcode_max_concurrent: int = Field(
+        4,
+        ge=1,
+        le=256,
+        validation_alias=_env("TRANSCODE_MAX_CONCURRENT"),
+        description="Transcodes running at once in one serve process (each uses about one "
+        "CPU core); more get 429 with Retry-After.",
+    )
+    transcode_max_per_user: int = Field(
+        2,
+        ge=1,
+        le=64,
+        validation_alias=_env("TRANSCODE_MAX_PER_USER"),
+        description="Transcodes one user may run at once, across all serve processes.",
+    )
+    transcode_cache_mb: int = Field(
+        1024,
+        ge=0,
+        validation_alias=_env("TRANSCODE_CACHE_MB"),
+        description="Size limit of the cache of finished transcodes in DATA_DIR/transcodes, "
+        "least recently used evicted first; 0 turns the cache off.",
+    )
+    transcode_default_format: TranscodeFormat = Field(
+        "opus",
+        validation_alias=_env("TRANSCODE_DEFAULT_FORMAT"),
+        description="Format (opus, mp3 or aac) for files a browser cannot play "
+        "when the client asks for none.",
     )
 
     @field_validator("library", "browse_roots", "cors_origins", mode="before")
