@@ -207,6 +207,14 @@ class Settings(BaseSettings):
         "when the client asks for none.",
     )
 
+    play_history_days: int = Field(
+        180,
+        ge=0,
+        validation_alias=_env("PLAY_HISTORY_DAYS"),
+        description="Days of play history kept; older plays are deleted daily (play counts "
+        "per track, album and artist stay). 0 keeps the history forever.",
+    )
+
     @field_validator("library", "browse_roots", "cors_origins", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
