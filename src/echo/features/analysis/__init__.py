@@ -1,0 +1,1 @@
+"""Audio analysis: loudness, DJ features, transition scoring."""
