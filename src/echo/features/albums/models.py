@@ -19,6 +19,8 @@ class Album(Base):
     pid: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(512), index=True)
     order_album_name: Mapped[str] = mapped_column(String(512), index=True)
+    # fold(name): what search matches, accent- and case-insensitive.
+    search_key: Mapped[str] = mapped_column(String(512), server_default="", index=True)
     sort_album_name: Mapped[str | None] = mapped_column(String(512))
     album_artist_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("artists.id", ondelete="RESTRICT"), index=True

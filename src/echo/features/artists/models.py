@@ -18,6 +18,8 @@ class Artist(Base):
     name: Mapped[str] = mapped_column(String(512), index=True)
     # Normalised sort key (see core.text.sort_key); artists without a MusicBrainz id match by it.
     order_artist_name: Mapped[str] = mapped_column(String(512), index=True)
+    # fold(name): what search matches, accent- and case-insensitive.
+    search_key: Mapped[str] = mapped_column(String(512), server_default="", index=True)
     sort_name: Mapped[str | None] = mapped_column(String(512))
     mbz_artist_id: Mapped[str | None] = mapped_column(String(64), index=True)
     album_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -11,18 +11,41 @@ from sqlalchemy import (
     Boolean,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     Uuid,
+    false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from echo.core.db import Base, JSONType, UTCDateTime, new_id, utcnow
 
+PRESENT = text("missing_at IS NULL")
+
 
 class Track(Base):
     __tablename__ = "tracks"
+    __table_args__ = (
+        # Search scans this narrow index instead of the wide rows (index-only on both databases).
+        Index(
+            "ix_tracks_search", "search_key", "id", sqlite_where=PRESENT, postgresql_where=PRESENT
+        ),
+        # Substring search of 3+ characters on PostgreSQL; on SQLite the same index is declared
+        # always empty (WHERE false), so both databases keep one schema at no write cost.
+        Index(
+            "ix_tracks_search_trgm",
+            "search_key",
+            postgresql_using="gin",
+            postgresql_ops={"search_key": "gin_trgm_ops"},
+            sqlite_where=false(),
+        ),
+        Index(
+            "ix_tracks_newest", "created_at", "id", sqlite_where=PRESENT, postgresql_where=PRESENT
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     path: Mapped[str] = mapped_column(String(4096), unique=True)
@@ -41,6 +64,8 @@ class Track(Base):
     artist_name: Mapped[str] = mapped_column(String(1024))
     album_artist_name: Mapped[str] = mapped_column(String(512))
     order_title: Mapped[str] = mapped_column(String(1024), index=True)
+    # fold(title): what search matches, accent- and case-insensitive.
+    search_key: Mapped[str] = mapped_column(String(1024), server_default="")
     sort_title: Mapped[str | None] = mapped_column(String(1024))
     track_number: Mapped[int | None] = mapped_column(Integer)
     track_total: Mapped[int | None] = mapped_column(Integer)
