@@ -27,6 +27,8 @@ from echo.features.admin.api import router as admin_router
 from echo.features.auth.api import router as auth_router
 from echo.features.auth.service import warm_blacklist
 from echo.features.health.api import router as health_router
+from echo.features.play_tracking.api import router as play_tracking_router
+from echo.features.play_tracking.jobs import daily_retention
 from echo.features.scanner import service as scanner_service
 from echo.features.scanner.api import router as scanner_router
 from echo.features.scanner.realtime import ScannerNamespace
@@ -49,6 +51,7 @@ ROUTERS: list[APIRouter] = [
     images_router,
     admin_router,
     scanner_router,
+    play_tracking_router,
 ]
 
 
@@ -70,7 +73,7 @@ def create_app(settings: Settings) -> FastAPI:
                 # (DESIGN §1), and no other process can be running a scan.
                 await scanner_service.fail_orphaned_scans(services, everything=True)
                 await services.jobs.start_consumers()
-                async with run_watcher(services):
+                async with run_watcher(services), daily_retention(services):
                     yield
             else:
                 yield

@@ -42,6 +42,14 @@ ALLOWED_DURING_PASSWORD_CHANGE = frozenset(
         ("POST", "/api/auth/logout"),
         ("GET", "/api/auth/me"),
         ("PUT", "/api/users/password"),
+        ("POST", "/api/play-tracking/play"),
+        ("POST", "/api/play-tracking/skip"),
+        ("GET", "/api/play-tracking/history"),
+        ("GET", "/api/play-tracking/top-tracks"),
+        ("GET", "/api/play-tracking/recently-played"),
+        ("GET", "/api/play-tracking/summary"),
+        ("GET", "/api/play-tracking/stats/{item_type}/{item_id}"),
+        ("PUT", "/api/play-tracking/playback-state"),
     }
 )
 ENVELOPE = {"statusCode", "error", "message", "timestamp", "path"}
