@@ -147,7 +147,7 @@ def test_the_tempo_follows_the_line_through_the_ticks_across_a_missed_beat() -> 
 
 
 def test_ticks_far_from_the_trackers_tempo_or_too_few_leave_its_estimate_alone() -> None:
-    slower = np.arange(40) * 0.6  # 100 BPM: not a refinement of 121
+    slower = np.arange(40, dtype=np.float64) * 0.6  # 100 BPM: not a refinement of 121
     assert refine_bpm(121.0, slower) == 121.0
     assert refine_bpm(121.0, np.array([0.5, 1.0, 1.5])) == 121.0
     assert refine_bpm(0.0, np.array([])) is None

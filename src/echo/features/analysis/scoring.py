@@ -203,6 +203,9 @@ def _lcg(seed: float) -> Iterator[float]:
     # Seeds are usually in [0, 1) but may be any number a client sends back.
     whole = math.floor(abs(seed))
     state = (whole + math.floor((abs(seed) - whole) * 233_280)) % 233_280
+    # The first outputs of neighbouring states are neighbours too: let them drift apart.
+    for _ in range(4):
+        state = (state * 9301 + 49297) % 233_280
     while True:
         state = (state * 9301 + 49297) % 233_280
         yield state / 233_280
