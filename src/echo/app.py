@@ -27,6 +27,7 @@ from echo.features.admin.api import router as admin_router
 from echo.features.auth.api import router as auth_router
 from echo.features.auth.service import warm_blacklist
 from echo.features.health.api import router as health_router
+from echo.features.interactions.api import router as interactions_router
 from echo.features.play_tracking.api import router as play_tracking_router
 from echo.features.play_tracking.jobs import daily_retention
 from echo.features.scanner import service as scanner_service
@@ -52,6 +53,7 @@ ROUTERS: list[APIRouter] = [
     admin_router,
     scanner_router,
     play_tracking_router,
+    interactions_router,
 ]
 
 

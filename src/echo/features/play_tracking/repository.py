@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, case, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from echo.core.db import upsert
 from echo.features.albums.models import Album
 from echo.features.artists.models import Artist
 from echo.features.play_tracking.models import PlaybackState, PlayEvent, UserPlayStats
@@ -23,13 +23,6 @@ ITEM_MODELS: dict[str, type[Track] | type[Album] | type[Artist]] = {
     "album": Album,
     "artist": Artist,
 }
-
-
-def upsert(session: AsyncSession, table: Table) -> postgresql.Insert | sqlite.Insert:
-    """An INSERT that takes ON CONFLICT clauses, in the session's SQL dialect."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 async def get_track(session: AsyncSession, track_id: uuid.UUID) -> Track | None:
