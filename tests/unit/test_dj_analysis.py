@@ -16,11 +16,13 @@ from echo.features.analysis.dj import (
     decode_segment,
     effective_bpm_key,
     energy_score,
+    fallback_energy_raw,
     fold_bpm,
     parse_key,
     raw_energy,
     recalibrate_energy,
     refine_bpm,
+    segment_seconds,
 )
 from tests.fixtures.music import NOTES, RATE, chord_progression, drum_track, encode
 
@@ -37,6 +39,12 @@ def test_off_beat_hi_hats_weaker_than_the_kick_do_not_double_the_tempo() -> None
 
 def test_audio_at_another_sample_rate_is_resampled_before_analysis() -> None:
     assert analyze_dj(drum_track(128, rate=48_000), 48_000).bpm == pytest.approx(128, abs=0.5)
+
+
+def test_a_silent_segment_has_neither_tempo_nor_key() -> None:
+    features = analyze_dj(np.zeros(20 * RATE, np.float32), RATE)
+    assert (features.bpm, features.key, features.camelot_key) == (None, None, None)
+    assert features.bpm_confidence == 0
 
 
 def test_less_than_five_seconds_of_audio_is_refused() -> None:
@@ -183,6 +191,14 @@ def test_the_energy_sigmoid_is_centred_steep_and_symmetric() -> None:
     assert energy_score(0.3, midpoint=0.3) == 0.5
 
 
+def test_the_fallback_energy_follows_the_loudness_of_the_audio() -> None:
+    loud, quiet = drum_track(120, seconds=5), drum_track(120, seconds=5) * 0.3
+    assert 0 < fallback_energy_raw(quiet) < fallback_energy_raw(loud) < 1
+    assert fallback_energy_raw(np.zeros(RATE, np.float32)) == 0
+    full_scale = np.ones(RATE, np.float32)
+    assert fallback_energy_raw(full_scale) == 1
+
+
 def test_a_small_library_keeps_the_fixed_sigmoid() -> None:
     raws = [0.2 + i * 0.01 for i in range(19)]
     assert recalibrate_energy(raws) == [energy_score(raw) for raw in raws]
@@ -220,6 +236,16 @@ def test_unusable_tags_fall_back_to_detected_values() -> None:
 def test_without_tags_or_detection_there_is_neither_bpm_nor_key() -> None:
     chosen = effective_bpm_key(None, None, _detected(None, None))
     assert (chosen.bpm, chosen.key, chosen.camelot_key) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("bpm", "key", "seconds"),
+    [(124.0, "Am", 30), (124.0, None, 60), (None, "Am", 60), (0.0, "Am", 60), (124.0, "?", 60)],
+)
+def test_tags_with_both_bpm_and_key_halve_the_segment(
+    bpm: float | None, key: str | None, seconds: float
+) -> None:
+    assert segment_seconds(bpm, key) == seconds
 
 
 def test_the_segment_starts_at_15_percent_and_is_mixed_down_to_mono(tmp_path: Path) -> None:

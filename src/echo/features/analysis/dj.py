@@ -19,6 +19,7 @@ SHORT_SEGMENT_SECONDS = 30.0  # enough when the tags already give both BPM and k
 SEGMENT_START = 0.15  # fraction of the duration: past intros, into the body of the track
 MIN_BPM, MAX_BPM = 60.0, 200.0
 RECALIBRATION_MINIMUM = 20
+SILENCE_DB = -70.0
 
 Samples = npt.NDArray[np.float32]
 
@@ -125,6 +126,13 @@ def decode_segment(
     return samples[skip : skip + int(seconds * SAMPLE_RATE)], SAMPLE_RATE
 
 
+def segment_seconds(tag_bpm: float | None, tag_key: str | None) -> float:
+    """60 s of audio to analyse, or 30 s when the tags already give a usable BPM and key."""
+    if tag_bpm and tag_bpm > 0 and parse_key(tag_key):
+        return SHORT_SEGMENT_SECONDS
+    return SEGMENT_SECONDS
+
+
 def _duration(container: av.container.InputContainer, stream: av.AudioStream) -> float:
     if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)
@@ -143,7 +151,9 @@ def analyze_dj(samples: Samples, sample_rate: int = SAMPLE_RATE) -> DjFeatures:
     import essentia
     import essentia.standard as es
 
+    # Workers log through the job's result, not essentia's console chatter.
     essentia.log.infoActive = False
+    essentia.log.warningActive = False
     if sample_rate != SAMPLE_RATE:
         # Essentia's onset rate is defined at 44.1 kHz only.
         samples = es.Resample(inputSampleRate=sample_rate, outputSampleRate=SAMPLE_RATE)(samples)
@@ -151,18 +161,20 @@ def analyze_dj(samples: Samples, sample_rate: int = SAMPLE_RATE) -> DjFeatures:
     if audio.size < SAMPLE_RATE * 5:
         raise ValueError("less than 5 s of audio to analyse")
 
+    descriptors = _energy_descriptors(audio, es)
+    # Essentia still "finds" a tempo and a key in digital silence: there are none.
+    audible = descriptors.rms_db > SILENCE_DB
     bpm_estimate, ticks, confidence, _, _ = es.RhythmExtractor2013(method="multifeature")(audio)
-    bpm = refine_bpm(float(bpm_estimate), np.asarray(ticks, dtype=np.float64))
+    bpm = refine_bpm(float(bpm_estimate), np.asarray(ticks, dtype=np.float64)) if audible else None
     if bpm is not None and bpm * 2 <= MAX_BPM and _half_beats_as_strong(audio, ticks):
         bpm *= 2
     tonic, scale, strength = es.KeyExtractor(sampleRate=SAMPLE_RATE)(audio)
-    key = key_name(tonic, scale)
-    descriptors = _energy_descriptors(audio, es)
+    key = key_name(tonic, scale) if audible and strength > 0 else None
     raw = raw_energy(descriptors)
     dance, _ = es.Danceability(sampleRate=SAMPLE_RATE)(audio)
     return DjFeatures(
         bpm=fold_bpm(bpm) if bpm else None,
-        bpm_confidence=float(confidence),
+        bpm_confidence=float(confidence) if bpm else 0.0,
         key=key,
         tonic=tonic if key else None,
         scale=scale if key else None,
@@ -269,6 +281,16 @@ def raw_energy(d: EnergyDescriptors) -> float:
         + 0.15 * _clamp(1 - d.dynamic_complexity / 12)
         + 0.15 * _clamp((d.spectral_entropy - 3) / 5)
     )
+
+
+def fallback_energy_raw(samples: Samples) -> float:
+    """A raw energy from loudness alone, for audio essentia could not analyse.
+
+    The original mapped FFmpeg's `volumedetect` mean volume (the RMS level in dB) to an
+    energy; this uses the same scaling as the loudness term of `raw_energy`.
+    """
+    rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64)))) if samples.size else 0.0
+    return _clamp((20 * math.log10(rms) + 40) / 37) if rms > 0 else 0.0
 
 
 def energy_score(raw: float, midpoint: float = 0.5) -> float:
