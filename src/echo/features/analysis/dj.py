@@ -148,6 +148,7 @@ def _mono(frame: av.AudioFrame) -> Samples:
 
 def analyze_dj(samples: Samples, sample_rate: int = SAMPLE_RATE) -> DjFeatures:
     """Tempo, key, energy and danceability of a mono segment, with essentia."""
+    # Imported here, not at the top: only the analysis workers pay for loading essentia.
     import essentia
     import essentia.standard as es
 
@@ -161,7 +162,7 @@ def analyze_dj(samples: Samples, sample_rate: int = SAMPLE_RATE) -> DjFeatures:
     if audio.size < SAMPLE_RATE * 5:
         raise ValueError("less than 5 s of audio to analyse")
 
-    descriptors = _energy_descriptors(audio, es)
+    descriptors = _energy_descriptors(audio)
     # Essentia still "finds" a tempo and a key in digital silence: there are none.
     audible = descriptors.rms_db > SILENCE_DB
     bpm_estimate, ticks, confidence, _, _ = es.RhythmExtractor2013(method="multifeature")(audio)
@@ -239,10 +240,12 @@ def _half_beats_as_strong(audio: Samples, ticks: npt.NDArray[np.float32]) -> boo
     return on_beat > 0 and half >= 0.75 * on_beat
 
 
-def _energy_descriptors(audio: Samples, es: object) -> EnergyDescriptors:
+def _energy_descriptors(audio: Samples) -> EnergyDescriptors:
+    import essentia.standard as es
+
     rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64))))
-    _, onset_rate = es.OnsetRate()(audio)  # type: ignore[attr-defined]
-    complexity, _ = es.DynamicComplexity(sampleRate=SAMPLE_RATE)(audio)  # type: ignore[attr-defined]
+    _, onset_rate = es.OnsetRate()(audio)
+    complexity, _ = es.DynamicComplexity(sampleRate=SAMPLE_RATE)(audio)
     spectrum = _magnitude_spectra(audio, frame_size=2048, hop=1024)
     power = spectrum.sum(axis=1)
     audible = spectrum[power > 1e-6 * max(float(power.max()), 1e-12)]
