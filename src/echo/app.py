@@ -24,6 +24,9 @@ from echo.core.http import (
     install_error_handlers,
 )
 from echo.features.admin.api import router as admin_router
+from echo.features.analysis import jobs as analysis_jobs
+from echo.features.analysis.api import router as analysis_router
+from echo.features.analysis.api import tracks_router as analysis_tracks_router
 from echo.features.auth.api import router as auth_router
 from echo.features.auth.service import warm_blacklist
 from echo.features.health.api import router as health_router
@@ -51,6 +54,9 @@ ROUTERS: list[APIRouter] = [
     users_router,
     images_router,
     admin_router,
+    # Before the scanner's: its /scanner/{scan_id} would take /scanner/lufs-status.
+    analysis_router,
+    analysis_tracks_router,
     scanner_router,
     play_tracking_router,
     interactions_router,
@@ -75,6 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
                 # (DESIGN §1), and no other process can be running a scan.
                 await scanner_service.fail_orphaned_scans(services, everything=True)
                 await services.jobs.start_consumers()
+                await analysis_jobs.queue_at_start(services)
                 async with run_watcher(services), daily_retention(services):
                     yield
             else:

@@ -18,7 +18,7 @@ from echo.core.cache import Cache, MemoryCache, RedisCache
 from echo.core.db import create_engine, create_sessionmaker
 from echo.core.http import lan_origins
 from echo.core.jobs import InProcessJobQueue, JobQueue, RedisJobQueue
-from echo.core.pool import create_process_pool
+from echo.core.pool import IsolatedPool, create_process_pool
 from echo.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from echo.core.realtime import Broadcaster
 from echo.core.redis import RedisGate, create_redis
@@ -45,6 +45,7 @@ class Services:
     cpu_pool: ProcessPoolExecutor
     jobs: JobQueue
     broadcaster: Broadcaster
+    analysis_pool: IsolatedPool
     redis: Redis | None = None
     started_at: float = field(default_factory=time.time)
 
@@ -116,9 +117,10 @@ async def build_services(settings: Settings, *, broadcaster: Broadcaster | None 
             rate_limiter=MemoryRateLimiter(),
             blacklist=MemoryTokenBlacklist(),
             jwt=jwt_secrets,
-            cpu_pool=create_process_pool(settings.scan_workers, POOL_PRELOAD),
+            cpu_pool=create_process_pool(settings.scan_workers, POOL_PRELOAD + ANALYSIS_PRELOAD),
             jobs=InProcessJobQueue(),
             broadcaster=broadcaster,
+            analysis_pool=_analysis_pool(settings),
         )
     redis = create_redis(settings.redis_url)
     gate = RedisGate(redis, settings.redis_prefix)
@@ -132,21 +134,35 @@ async def build_services(settings: Settings, *, broadcaster: Broadcaster | None 
         rate_limiter=RedisRateLimiter(gate),
         blacklist=RedisTokenBlacklist(gate),
         jwt=jwt_secrets,
-        cpu_pool=create_process_pool(settings.scan_workers, POOL_PRELOAD),
+        cpu_pool=create_process_pool(settings.scan_workers, POOL_PRELOAD + ANALYSIS_PRELOAD),
         jobs=RedisJobQueue(settings.redis_url, settings.redis_prefix),
         broadcaster=broadcaster,
+        analysis_pool=_analysis_pool(settings),
         redis=redis,
     )
 
 
-# Imported once in the pool's forkserver, so the first batch of a scan does not pay for it.
+def analysis_concurrency(settings: Settings) -> int:
+    """Half the cores by default: analysis runs beside scans and streaming, not instead."""
+    return settings.lufs_concurrency or max(1, (os.cpu_count() or 1) // 2)
+
+
+def _analysis_pool(settings: Settings) -> IsolatedPool:
+    # Processes start only when the first file is analysed.
+    return IsolatedPool(analysis_concurrency(settings))
+
+
+# Imported once in the pools' forkserver, so the first batch of a scan or the first analysed
+# file does not pay for it.
 POOL_PRELOAD = ("echo.features.scanner.parse", "echo.features.scanner.covers")
+ANALYSIS_PRELOAD = ("echo.features.analysis.measure",)
 
 
 async def close_services(services: Services) -> None:
     await services.jobs.close()
     await services.broadcaster.close()
     services.cpu_pool.shutdown(wait=False, cancel_futures=True)
+    services.analysis_pool.close()
     if services.redis is not None:
         await services.redis.aclose()
     await services.engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -268,6 +269,68 @@ def scan(
         err.print(f"[red]{escape(error.message)}[/red]", soft_wrap=True)
         raise typer.Exit(1) from error
     _print_scan_summary(result)
+
+
+@app.command()
+def analyze(
+    lufs: Annotated[
+        bool, typer.Option("--lufs", help="Measure loudness (EBU R128) and ReplayGain.")
+    ] = False,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Try files that failed before again.")
+    ] = False,
+) -> None:
+    """Analyse the tracks still lacking results in the foreground, with a progress bar; with
+    no analysis named, all of them run."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from echo.features.analysis import service
+    from echo.features.analysis.measure import LoudnessFailure
+
+    # `--dj` joins here: every flag names one analysis, none means all of them.
+    everything = not lufs
+    failures: list[tuple[str, str]] = []
+
+    async def measure_loudness(services: Services, bar: Progress) -> int:
+        pending = await service.pending_tracks(services, retry_failed)
+        task = bar.add_task("Loudness", total=len(pending), failed=0)
+        gate = asyncio.Semaphore(services.analysis_pool.workers)
+
+        async def one(track_id: uuid.UUID) -> None:
+            async with gate:
+                outcome = await service.analyse_track(services, track_id)
+            if isinstance(outcome, LoudnessFailure) and outcome.path:
+                failures.append((outcome.path, outcome.error))
+            bar.update(task, advance=1, failed=len(failures))
+
+        await asyncio.gather(*(one(track_id) for track_id in pending))
+        return len(pending)
+
+    async def work(services: Services) -> int:
+        bar = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("failed {task.fields[failed]}"),
+            TimeRemainingColumn(),
+            console=console,
+        )
+        done = 0
+        with bar:
+            if lufs or everything:
+                done += await measure_loudness(services, bar)
+        return done
+
+    done = _run_with_services(work)
+    console.print(f"Analysed {done} tracks, {len(failures)} failed.")
+    for path, error in failures[:10]:
+        err.print(f"[yellow]Failed:[/yellow] {escape(path)}: {escape(error)}", highlight=False)
 
 
 def _print_scan_summary(result: ScanProgress) -> None:

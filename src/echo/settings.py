@@ -214,6 +214,21 @@ class Settings(BaseSettings):
         description="Days of play history kept; older plays are deleted daily (play counts "
         "per track, album and artist stay). 0 keeps the history forever.",
     )
+    lufs_concurrency: int = Field(
+        0,
+        ge=0,
+        le=64,
+        validation_alias=_env("LUFS_CONCURRENCY", "LUFS_CONCURRENCY"),
+        description="Files measured for loudness at once, per process; 0 means half the CPU "
+        "cores (at least 1).",
+    )
+    lufs_timeout_seconds: float = Field(
+        600.0,
+        gt=0,
+        validation_alias=_env("LUFS_TIMEOUT_SECONDS"),
+        description="A file whose loudness measurement takes longer is marked failed and its "
+        "process replaced.",
+    )
 
     @field_validator("library", "browse_roots", "cors_origins", mode="before")
     @classmethod

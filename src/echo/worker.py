@@ -8,6 +8,7 @@ import signal
 from collections.abc import Callable, Sequence
 
 from echo.bootstrap import Services, build_services, close_services
+from echo.features.analysis import jobs as analysis_jobs
 from echo.features.play_tracking import jobs as play_tracking_jobs
 from echo.features.scanner import jobs as scanner_jobs
 from echo.features.scanner.service import fail_orphaned_scans
@@ -22,6 +23,7 @@ JobRegistrar = Callable[[Services], None]
 # list: to enqueue with the same options, and to run the jobs itself when there is no Redis.
 JOB_REGISTRARS: list[JobRegistrar] = [
     scanner_jobs.register_jobs,
+    analysis_jobs.register_jobs,
     play_tracking_jobs.register_jobs,
 ]
 
@@ -45,6 +47,7 @@ async def run_worker(settings: Settings, registrars: Sequence[JobRegistrar] | No
         register_jobs(services, registrars)
         await fail_orphaned_scans(services)
         await services.jobs.start_consumers()
+        await analysis_jobs.queue_at_start(services)
         log.info("Worker started")
         async with run_watcher(services), play_tracking_jobs.daily_retention(services):
             await stop.wait()

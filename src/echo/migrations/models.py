@@ -16,6 +16,7 @@ MODEL_MODULES = (
     "echo.features.streaming.models",
     "echo.features.play_tracking.models",
     "echo.features.interactions.models",
+    "echo.features.analysis.models",
 )
 
 

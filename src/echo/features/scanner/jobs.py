@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from dataclasses import replace
@@ -11,9 +12,12 @@ from typing import Any
 from echo.bootstrap import Services
 from echo.core.errors import Conflict
 from echo.core.realtime import ProgressThrottle
+from echo.features.analysis import service as analysis_service
 from echo.features.scanner import service
 from echo.features.scanner.events import NAMESPACE, completed_event, progress_event, timestamp
 from echo.features.scanner.pipeline import ScanProgress
+
+log = logging.getLogger(__name__)
 
 # An incremental scan waits for a running full scan rather than racing it.
 LOCK_POLL_SECONDS = 2.0
@@ -101,4 +105,14 @@ async def run_reported(
             {"type": "scan_completed", "scanId": str(scan_id), "timestamp": timestamp()},
             namespace=NAMESPACE,
         )
+    if result.status == "completed":
+        await _after_scan(services)
     return result
+
+
+async def _after_scan(services: Services) -> None:
+    # Post-scan tasks must not turn a completed scan into a failed (and retried) job.
+    try:
+        await analysis_service.queue_after_scan(services)
+    except Exception:
+        log.exception("Could not queue loudness analysis after the scan")
