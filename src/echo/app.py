@@ -24,11 +24,14 @@ from echo.core.http import (
     install_error_handlers,
 )
 from echo.features.admin.api import router as admin_router
+from echo.features.albums.api import router as albums_router
 from echo.features.analysis import jobs as analysis_jobs
 from echo.features.analysis.api import router as analysis_router
 from echo.features.analysis.api import tracks_router as analysis_tracks_router
+from echo.features.artists.api import router as artists_router
 from echo.features.auth.api import router as auth_router
 from echo.features.auth.service import warm_blacklist
+from echo.features.genres.api import router as genres_router
 from echo.features.health.api import router as health_router
 from echo.features.interactions.api import router as interactions_router
 from echo.features.play_tracking.api import router as play_tracking_router
@@ -37,7 +40,9 @@ from echo.features.scanner import service as scanner_service
 from echo.features.scanner.api import router as scanner_router
 from echo.features.scanner.realtime import ScannerNamespace
 from echo.features.scanner.watcher import run_watcher
+from echo.features.search.api import router as search_router
 from echo.features.setup.api import router as setup_router
+from echo.features.tracks.api import router as tracks_router
 from echo.features.users.api import images_router
 from echo.features.users.api import router as users_router
 from echo.settings import Settings
@@ -54,6 +59,11 @@ ROUTERS: list[APIRouter] = [
     users_router,
     images_router,
     admin_router,
+    albums_router,
+    artists_router,
+    tracks_router,
+    genres_router,
+    search_router,
     # Before the scanner's: its /scanner/{scan_id} would take /scanner/lufs-status.
     analysis_router,
     analysis_tracks_router,

@@ -22,6 +22,14 @@ from echo.core.pool import IsolatedPool, create_process_pool
 from echo.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from echo.core.realtime import Broadcaster
 from echo.core.redis import RedisGate, create_redis
+from echo.features.albums.cache import CachedAlbumRepository
+from echo.features.albums.repository import AlbumRepository, SqlAlbumRepository
+from echo.features.artists.cache import CachedArtistRepository
+from echo.features.artists.repository import ArtistRepository, SqlArtistRepository
+from echo.features.genres.cache import CachedGenreRepository
+from echo.features.genres.repository import GenreRepository, SqlGenreRepository
+from echo.features.tracks.cache import CachedTrackRepository
+from echo.features.tracks.repository import SqlTrackRepository, TrackRepository
 from echo.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,6 +39,26 @@ log = logging.getLogger(__name__)
 class JwtSecrets:
     access: str
     refresh: str
+
+
+@dataclass
+class Library:
+    """The library repositories: cache-aside over SQL (DESIGN §3), on whichever cache the
+    process has (in-process or Redis)."""
+
+    albums: AlbumRepository
+    artists: ArtistRepository
+    tracks: TrackRepository
+    genres: GenreRepository
+
+
+def build_library(settings: Settings, cache: Cache) -> Library:
+    return Library(
+        albums=CachedAlbumRepository(SqlAlbumRepository(), cache),
+        artists=CachedArtistRepository(SqlArtistRepository(), cache),
+        tracks=CachedTrackRepository(SqlTrackRepository(settings.library), cache),
+        genres=CachedGenreRepository(SqlGenreRepository(), cache),
+    )
 
 
 @dataclass
@@ -48,6 +76,10 @@ class Services:
     analysis_pool: IsolatedPool
     redis: Redis | None = None
     started_at: float = field(default_factory=time.time)
+    library: Library = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.library = build_library(self.settings, self.cache)
 
 
 def load_jwt_secrets(settings: Settings) -> JwtSecrets:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from datetime import UTC, datetime
@@ -84,6 +85,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB: index pages stay in memory during scans
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
+    # PostgreSQL's md5(), so both databases compute one order (the seeded track shuffle).
+    dbapi_connection.create_function("md5", 1, _md5, deterministic=True)
+
+
+def _md5(text: str | None) -> str | None:
+    return None if text is None else hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def _connect_or_unavailable(

@@ -8,9 +8,9 @@ import logging
 import socket
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -298,3 +298,12 @@ def route_rate_limit(scope_name: str, per_minute: Callable[[Request], int]) -> R
             raise TooManyRequests("Too many requests, slow down", decision.retry_after)
 
     return check
+
+
+# Paging query parameters. Out-of-range `take` values are clamped, as the original did, not
+# refused; `page`/`limit` are validated (the original's DTOs refused them).
+SkipParam = Annotated[int, Query(ge=0, le=10**9)]
+TakeParam = Annotated[int, Query(ge=-(10**9), le=10**9, description="Clamped to 1..100")]
+ShortTakeParam = Annotated[int, Query(ge=-(10**9), le=10**9, description="Clamped to 1..50")]
+PageParam = Annotated[int, Query(ge=1, le=10**7)]
+LimitParam = Annotated[int, Query(ge=1, le=100)]

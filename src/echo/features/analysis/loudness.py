@@ -22,13 +22,14 @@ LRA_RELATIVE_GATE = -20.0
 # The K-weighting IIR pair, applied as its impulse response: without scipy an IIR cannot run
 # fast in numpy, but FFT convolution can. The response decays below 1e-13 of its start within
 # 8192 samples at 48 kHz (slowest pole ≈ 0.995), so the truncation is far under 0.001 LU.
-K_TAPS = 16_384
+K_TAPS = 8_192
 # True peak: 4x oversampling (BS.1770-4 Annex 2) with a 4 x 32-tap Kaiser-windowed sinc.
 OVERSAMPLE = 4
 PHASE_TAPS = 32
 # Channel weights by FFmpeg channel name: surrounds count +1.5 dB, LFE not at all.
 SURROUND = {"BL", "BR", "SL", "SR", "BC"}
-CHUNK = 1 << 18
+# Samples per FFT block: with the filter's tail this fills a 2^19-point FFT exactly.
+CHUNK = (1 << 19) - K_TAPS + 1
 # outro detection, as the original's silencedetect: −60 dB for at least 1 s.
 SILENCE_LEVEL = 10 ** (-60 / 20)
 SILENCE_SECONDS = 1.0
@@ -87,23 +88,37 @@ def interpolation_phases() -> Signal:
     return np.asarray(phases / phases.sum(axis=1, keepdims=True), dtype=np.float64)
 
 
+@functools.cache
+def filter_bank() -> Signal:
+    """K-weighting and the four interpolation phases, so one forward FFT serves all five."""
+    bank = np.zeros((1 + OVERSAMPLE, K_TAPS))
+    bank[0] = k_weighting_response()
+    bank[1:, :PHASE_TAPS] = interpolation_phases()
+    return bank
+
+
 class StreamFilter:
-    """FIR filters (a bank of them) applied by FFT overlap-add to a stream of chunks."""
+    """FIR filters (a bank of them) applied by FFT overlap-add to a stream of chunks.
+
+    Single precision: a quarter of the memory traffic of doubles, and its 1e-7 relative error
+    is far below 0.001 LU; the energies are summed in double precision afterwards.
+    """
 
     def __init__(self, bank: Signal) -> None:
-        self._bank = np.atleast_2d(bank)
+        self._bank = np.atleast_2d(bank).astype(np.float32)
         self._taps = self._bank.shape[1]
-        self._carry: Signal | None = None
-        self._spectra: dict[int, npt.NDArray[np.complex128]] = {}
+        self._carry: npt.NDArray[np.float32] | None = None
+        self._spectra: dict[int, npt.NDArray[np.complex64]] = {}
 
-    def feed(self, x: Signal) -> Signal:
+    def feed(self, x: npt.NDArray[np.floating]) -> npt.NDArray[np.float32]:
         """x: (channels, n) → (filters, channels, n), continuing the previous chunk."""
         n = x.shape[1]
         size = n + self._taps - 1
         fft_size = 1 << (size - 1).bit_length()
         if fft_size not in self._spectra:
             self._spectra[fft_size] = np.fft.rfft(self._bank, fft_size)
-        spectrum = np.fft.rfft(x, fft_size)[None, :, :] * self._spectra[fft_size][:, None, :]
+        signal = x.astype(np.float32, copy=False)
+        spectrum = np.fft.rfft(signal, fft_size)[None, :, :] * self._spectra[fft_size][:, None, :]
         y = np.fft.irfft(spectrum, fft_size)[:, :, :size]
         if self._carry is not None:
             y[:, :, : self._taps - 1] += self._carry
@@ -136,8 +151,7 @@ class Meter:
 
     def __init__(self, channel_names: list[str]) -> None:
         self._weights = channel_weights(channel_names)
-        self._k = StreamFilter(k_weighting_response())
-        self._oversample = StreamFilter(interpolation_phases())
+        self._bank = StreamFilter(filter_bank())
         self._pending: list[Signal] = []
         self._pending_count = 0
         self._energy: list[Signal] = []
@@ -157,14 +171,18 @@ class Meter:
         if self._pending_count >= CHUNK:
             self._flush()
 
-    def _flush(self) -> None:
-        if self._pending_count:
-            self._process(np.concatenate(self._pending, axis=1))
-        self._pending = []
-        self._pending_count = 0
+    def _flush(self, final: bool = False) -> None:
+        if not self._pending_count:
+            return
+        buffered = np.concatenate(self._pending, axis=1)
+        whole = buffered.shape[1] if final else buffered.shape[1] // CHUNK * CHUNK
+        for start in range(0, whole, CHUNK):
+            self._process(buffered[:, start : min(start + CHUNK, whole)])
+        self._pending = [buffered[:, whole:]]
+        self._pending_count = buffered.shape[1] - whole
 
     def finish(self) -> Loudness:
-        self._flush()
+        self._flush(final=True)
         sub_blocks = np.concatenate(self._energy) if self._energy else np.zeros(0)
         return Loudness(
             integrated=integrated_loudness(sub_blocks),
@@ -180,7 +198,8 @@ class Meter:
         self._samples += x.shape[1]
         if x.size:
             self._sample_peak = max(self._sample_peak, float(np.abs(x).max()))
-            upsampled = self._oversample.feed(x)
+            filtered = self._bank.feed(x)
+            upsampled = filtered[1:]
             if not self._samples_seen:
                 # Files often start mid-wave (encoder delay trimmed): from the implicit zeros
                 # before them that is a step, whose ringing is no peak of the audio. The first
@@ -189,7 +208,9 @@ class Meter:
                 self._samples_seen = True
             if upsampled.size:
                 self._true_peak = max(self._true_peak, float(np.abs(upsampled).max()))
-        weighted = self._k.feed(x)[0]
+        else:
+            filtered = np.zeros((1, x.shape[0], 0), dtype=np.float32)
+        weighted = filtered[0].astype(np.float64)
         squares = weighted * weighted
         # Sub-blocks continue across chunks: a partial one waits for the next chunk.
         running = np.cumsum(squares, axis=1)

@@ -41,8 +41,17 @@ FULL_SCAN_QUEUE = "library-scan"
 INCREMENTAL_QUEUE = "scanner"
 # An active scan whose process stopped beating for this long was orphaned by a crash.
 ORPHAN_AFTER = timedelta(minutes=2)
-# Cache prefixes of everything a scan can change.
-LIBRARY_CACHE_PREFIXES = ("album", "artist", "track", "genre", "search", "library")
+# Cache prefixes of everything a scan can change; "play-tracking" holds each user's
+# play-ranked lists of albums (albums/cache.py).
+LIBRARY_CACHE_PREFIXES = (
+    "album",
+    "artist",
+    "track",
+    "genre",
+    "search",
+    "library",
+    "play-tracking",
+)
 
 
 async def library_roots(services: Services) -> list[str]:

@@ -1,0 +1,35 @@
+"""Cache-aside reads with the seed's TTLs (architecture.md, "Caching Strategy")."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from pydantic import TypeAdapter
+
+from echo.core.cache import Cache
+
+T = TypeVar("T")
+
+ENTITY_TTL = 60 * 60  # a single album, artist, track or genre; rarely changes
+SEARCH_TTL = 60  # search results must stay fresh
+COUNT_TTL = 30 * 60  # approximate is fine
+PLAYS_TTL = 5 * 60  # recent and top played: changes with user activity
+
+
+async def read_through(
+    cache: Cache,
+    key: str,
+    ttl: int,
+    adapter: TypeAdapter[T],
+    load: Callable[[], Awaitable[T]],
+) -> T:
+    """The cached value, else `load()` stored for `ttl` seconds. None is never cached (a 404
+    stays a database read), and a cache that is down is a miss (the Cache never raises)."""
+    hit = await cache.get(key)
+    if hit is not None:
+        return adapter.validate_python(hit)
+    value = await load()
+    if value is not None:
+        await cache.set(key, adapter.dump_python(value, mode="json", by_alias=True), ttl)
+    return value

@@ -1,0 +1,1 @@
+"""Search across artists, albums and tracks."""

@@ -1,0 +1,293 @@
+"""Track queries. `TrackRepository` has two implementations: this SQL one and the cache-aside
+one in cache.py, picked in bootstrap.py. Repositories never commit."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from pathlib import Path, PurePath
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, Select, String, cast, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from echo.core.paging import Slice
+from echo.core.search import contains, on_index, relevance
+from echo.features.albums.models import Album
+from echo.features.albums.schemas import cover_url
+from echo.features.artists.schemas import ArtistRef
+from echo.features.genres.models import Genre, track_genres
+from echo.features.genres.schemas import GenreRef, GenreTrackSort, Order
+from echo.features.play_tracking.models import UserPlayStats
+from echo.features.system_settings import repository as settings_repository
+from echo.features.tracks.models import Track, TrackArtist
+from echo.features.tracks.schemas import TrackView
+
+# The library folder chosen in the setup wizard or the admin panel (scanner.service reads it too).
+LIBRARY_PATH_SETTING = "library.music.path"
+
+
+def present() -> ColumnElement[bool]:
+    """Tracks whose file is there: listings hide the others (albums show them flagged)."""
+    return Track.missing_at.is_(None)
+
+
+def dialect_of(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+class TrackRepository(Protocol):
+    async def get(self, session: AsyncSession, track_id: uuid.UUID) -> TrackView | None: ...
+
+    async def newest(self, session: AsyncSession, skip: int, take: int) -> list[TrackView]: ...
+
+    async def count(self, session: AsyncSession) -> int: ...
+
+    async def search(
+        self, session: AsyncSession, term: str, skip: int, take: int
+    ) -> Slice[TrackView]: ...
+
+    async def shuffled(
+        self, session: AsyncSession, seed: float, skip: int, take: int
+    ) -> list[TrackView]: ...
+
+    async def in_album(
+        self, session: AsyncSession, album_id: uuid.UUID, skip: int, take: int
+    ) -> Slice[TrackView]: ...
+
+    async def in_genre(
+        self,
+        session: AsyncSession,
+        genre_id: uuid.UUID,
+        sort: GenreTrackSort,
+        order: Order,
+        skip: int,
+        take: int,
+    ) -> Slice[TrackView]: ...
+
+
+class SqlTrackRepository:
+    def __init__(self, library: Sequence[Path]) -> None:
+        self._library = [str(path) for path in library]
+
+    async def get(self, session: AsyncSession, track_id: uuid.UUID) -> TrackView | None:
+        views = await self.views(session, [track_id])
+        return views[0] if views else None
+
+    async def newest(self, session: AsyncSession, skip: int, take: int) -> list[TrackView]:
+        query = (
+            on_index(select(Track.id), Track, "ix_tracks_newest")
+            .where(present())
+            .order_by(Track.created_at.desc(), Track.id.desc())
+            .offset(skip)
+            .limit(take)
+        )
+        return await self.views(session, list(await session.scalars(query)))
+
+    async def count(self, session: AsyncSession) -> int:
+        query = select(func.count()).select_from(Track).where(present())
+        return await session.scalar(query) or 0
+
+    async def search(
+        self, session: AsyncSession, term: str, skip: int, take: int
+    ) -> Slice[TrackView]:
+        dialect = dialect_of(session)
+        matching = present() & contains(Track.search_key, term, dialect)
+        counting = on_index(select(func.count(Track.id)), Track, "ix_tracks_search")
+        total = await session.scalar(counting.where(matching)) or 0
+        if total <= skip:
+            return Slice(items=[], total=total)
+        query = (
+            on_index(select(Track.id), Track, "ix_tracks_search")
+            .where(matching)
+            .order_by(relevance(Track.search_key, term, dialect), Track.search_key, Track.id)
+            .offset(skip)
+            .limit(take)
+        )
+        return Slice(
+            items=await self.views(session, list(await session.scalars(query))), total=total
+        )
+
+    async def shuffled(
+        self, session: AsyncSession, seed: float, skip: int, take: int
+    ) -> list[TrackView]:
+        # md5(id || seed): the same seed gives the same order on every page (SQLite gets an
+        # md5 function in core/db.py).
+        shuffle = func.md5(cast(Track.id, String) + literal(repr(seed)))
+        query = (
+            select(Track.id).where(present()).order_by(shuffle, Track.id).offset(skip).limit(take)
+        )
+        return await self.views(session, list(await session.scalars(query)))
+
+    async def in_album(
+        self, session: AsyncSession, album_id: uuid.UUID, skip: int, take: int
+    ) -> Slice[TrackView]:
+        total = await session.scalar(select(func.count()).where(Track.album_id == album_id)) or 0
+        query = (
+            select(Track.id)
+            .where(Track.album_id == album_id)
+            .order_by(
+                Track.disc_number,
+                Track.track_number.is_(None),
+                Track.track_number,
+                Track.order_title,
+                Track.id,
+            )
+            .offset(skip)
+            .limit(take)
+        )
+        return Slice(
+            items=await self.views(session, list(await session.scalars(query))), total=total
+        )
+
+    async def in_genre(
+        self,
+        session: AsyncSession,
+        genre_id: uuid.UUID,
+        sort: GenreTrackSort,
+        order: Order,
+        skip: int,
+        take: int,
+    ) -> Slice[TrackView]:
+        query = (
+            select(Track.id)
+            .join(track_genres, track_genres.c.track_id == Track.id)
+            .where(track_genres.c.genre_id == genre_id, present())
+        )
+        keys: list[Any]
+        if sort is GenreTrackSort.PLAY_COUNT:
+            plays = (
+                select(UserPlayStats.item_id, func.sum(UserPlayStats.play_count).label("plays"))
+                .where(UserPlayStats.item_type == "track")
+                .group_by(UserPlayStats.item_id)
+                .subquery()
+            )
+            query = query.outerjoin(plays, plays.c.item_id == Track.id)
+            keys = [_ordered(func.coalesce(plays.c.plays, 0), order)]
+        elif sort is GenreTrackSort.TITLE:
+            keys = [_ordered(Track.order_title, order)]
+        else:
+            keys = [Track.year.is_(None), _ordered(Track.year, order)]
+        total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        page = query.order_by(*keys, Track.id).offset(skip).limit(take)
+        return Slice(
+            items=await self.views(session, list(await session.scalars(page))), total=total
+        )
+
+    async def views(self, session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[TrackView]:
+        """The payloads of `ids`, in that order, with artists, genres and cover."""
+        if not ids:
+            return []
+        rows = await session.execute(_with_cover(select(Track)).where(Track.id.in_(ids)))
+        found = {track.id: (track, cover_hash) for track, cover_hash in rows}
+        artists = await _artists(session, ids)
+        genres = await _genres(session, ids)
+        roots = await self._roots(session)
+        return [
+            _view(track, cover_hash, artists.get(track.id, []), genres.get(track.id, []), roots)
+            for track, cover_hash in (found[i] for i in ids if i in found)
+        ]
+
+    async def _roots(self, session: AsyncSession) -> list[str]:
+        chosen = await settings_repository.get_value(session, LIBRARY_PATH_SETTING)
+        return [*self._library, chosen] if chosen else self._library
+
+
+def _ordered(column: Any, order: Order) -> Any:
+    return column.asc() if order is Order.ASC else column.desc()
+
+
+def _with_cover(query: Select[Track]) -> Select[Track, str | None]:
+    return query.add_columns(Album.cover_hash).join(Album, Album.id == Track.album_id)
+
+
+async def _artists(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[ArtistRef]]:
+    rows = await session.execute(
+        select(TrackArtist.track_id, TrackArtist.artist_id, TrackArtist.artist_name)
+        .where(TrackArtist.track_id.in_(ids), TrackArtist.role == "artist")
+        .order_by(TrackArtist.track_id, TrackArtist.position)
+    )
+    found: dict[uuid.UUID, list[ArtistRef]] = {}
+    for track_id, artist_id, name in rows:
+        found.setdefault(track_id, []).append(ArtistRef(id=artist_id, name=name))
+    return found
+
+
+async def _genres(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[GenreRef]]:
+    rows = await session.execute(
+        select(track_genres.c.track_id, Genre.id, Genre.name)
+        .join(Genre, Genre.id == track_genres.c.genre_id)
+        .where(track_genres.c.track_id.in_(ids))
+        .order_by(track_genres.c.track_id, Genre.name, Genre.id)
+    )
+    found: dict[uuid.UUID, list[GenreRef]] = {}
+    for track_id, genre_id, name in rows:
+        found.setdefault(track_id, []).append(GenreRef(id=genre_id, name=name))
+    return found
+
+
+def relative_path(path: str, roots: Sequence[str]) -> str:
+    """The path inside the deepest library folder holding it; never an absolute path."""
+    file = PurePath(path)
+    for root in sorted(roots, key=len, reverse=True):
+        if file.is_relative_to(root):
+            return file.relative_to(root).as_posix()
+    return file.name
+
+
+def _view(
+    track: Track,
+    cover_hash: str | None,
+    artists: list[ArtistRef],
+    genres: list[GenreRef],
+    roots: Sequence[str],
+) -> TrackView:
+    return TrackView(
+        id=track.id,
+        title=track.title,
+        album_id=track.album_id,
+        artist_id=track.artist_id,
+        album_artist_id=track.album_artist_id,
+        artists=artists or [ArtistRef(id=track.artist_id, name=track.artist_name)],
+        genres=genres,
+        track_number=track.track_number,
+        track_total=track.track_total,
+        disc_number=track.disc_number,
+        disc_total=track.disc_total,
+        disc_subtitle=track.disc_subtitle,
+        year=track.year,
+        date=track.date,
+        duration=track.duration,
+        path=relative_path(track.path, roots),
+        suffix=track.suffix,
+        size=track.size,
+        bit_rate=track.bit_rate,
+        sample_rate=track.sample_rate,
+        bit_depth=track.bit_depth,
+        channels=track.channels,
+        lyrics=track.lyrics,
+        comment=track.comment,
+        album_name=track.album_name,
+        artist_name=track.artist_name,
+        album_artist_name=track.album_artist_name,
+        compilation=track.compilation,
+        cover_image=cover_url(track.album_id, cover_hash),
+        rg_track_gain=track.rg_track_gain,
+        rg_track_peak=track.rg_track_peak,
+        rg_album_gain=track.rg_album_gain,
+        rg_album_peak=track.rg_album_peak,
+        bpm=track.bpm,
+        initial_key=track.initial_key,
+        mbz_track_id=track.mbz_track_id,
+        mbz_release_track_id=track.mbz_release_track_id,
+        mbz_album_id=track.mbz_album_id,
+        mbz_artist_id=track.mbz_artist_id,
+        mbz_album_artist_id=track.mbz_album_artist_id,
+        is_missing=track.missing_at is not None,
+        created_at=track.created_at,
+        updated_at=track.updated_at,
+    )
