@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -107,10 +108,11 @@ class StreamFilter:
     def __init__(self, bank: Signal) -> None:
         self._bank = np.atleast_2d(bank).astype(np.float32)
         self._taps = self._bank.shape[1]
-        self._carry: npt.NDArray[np.float32] | None = None
-        self._spectra: dict[int, npt.NDArray[np.complex64]] = {}
+        # numpy's stubs type every FFT result as double precision, whatever the input.
+        self._carry: npt.NDArray[Any] | None = None
+        self._spectra: dict[int, npt.NDArray[Any]] = {}
 
-    def feed(self, x: npt.NDArray[np.floating]) -> npt.NDArray[np.float32]:
+    def feed(self, x: npt.NDArray[np.floating[Any]]) -> npt.NDArray[Any]:
         """x: (channels, n) → (filters, channels, n), continuing the previous chunk."""
         n = x.shape[1]
         size = n + self._taps - 1
