@@ -94,7 +94,8 @@ class PlaySummary(ApiModel):
 
 class ItemStats(ApiModel):
     """The caller's counts for one track, album or artist (zeros when never played), and the
-    plays of all users with how many users played it."""
+    plays of all users with how many users played it. Cached per caller and dropped by the
+    caller's own plays, so the all-user figures may lag others' plays by the cache's 10 min."""
 
     item_type: StatsItemType
     item_id: uuid.UUID
