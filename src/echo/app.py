@@ -42,6 +42,7 @@ from echo.features.scanner.realtime import ScannerNamespace
 from echo.features.scanner.watcher import run_watcher
 from echo.features.search.api import router as search_router
 from echo.features.setup.api import router as setup_router
+from echo.features.streaming.api import router as streaming_router
 from echo.features.tracks.api import router as tracks_router
 from echo.features.users.api import images_router
 from echo.features.users.api import router as users_router
@@ -68,6 +69,7 @@ ROUTERS: list[APIRouter] = [
     analysis_router,
     analysis_tracks_router,
     scanner_router,
+    streaming_router,
     play_tracking_router,
     interactions_router,
 ]

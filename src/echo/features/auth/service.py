@@ -16,6 +16,7 @@ from echo.core.errors import Unauthorized
 from echo.features.auth import passwords, repository, tokens
 from echo.features.auth.models import RefreshToken
 from echo.features.auth.schemas import LoginResponse, LoginUser, TokenPair
+from echo.features.streaming import service as streaming
 from echo.features.users import repository as users
 from echo.features.users.models import User
 
@@ -114,6 +115,8 @@ async def logout(services: Services, auth: Authenticated) -> None:
         await services.blacklist.add(auth.claims.jti, auth.claims.expires_at)
     except BlacklistUnavailable:
         log.warning("Blacklist unreachable; the revocation is kept in the database")
+    # Stream URLs carry their own token; logging out must end playback links too.
+    await streaming.revoke_stream_token(services, auth.user.id)
 
 
 async def _is_revoked(services: Services, session: AsyncSession, jti: str) -> bool:
