@@ -9,10 +9,10 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from echo.core.db import new_id, utcnow
+from echo.core.db import Base, new_id, utcnow
 from echo.core.text import fold, sort_key
 from echo.features.albums.models import Album
 from echo.features.artists.models import Artist
@@ -260,15 +260,15 @@ class LibraryWriter:
 
         result.new_artists = len(new_artists)
         if new_artists:
-            await session.execute(insert(Artist.__table__), new_artists)
+            await session.execute(insert(_table(Artist)), new_artists)
         for artist, mbid in backfill.items():
             await session.execute(
                 update(Artist).where(Artist.id == artist).values(mbz_artist_id=mbid)
             )
         if new_genres:
-            await session.execute(insert(Genre.__table__), new_genres)
+            await session.execute(insert(_table(Genre)), new_genres)
         if new_albums:
-            await session.execute(insert(Album.__table__), new_albums)
+            await session.execute(insert(_table(Album)), new_albums)
         if updates:
             ids = [row["id"] for row in updates]
             await session.execute(delete(TrackArtist).where(TrackArtist.track_id.in_(ids)))
@@ -276,14 +276,21 @@ class LibraryWriter:
             await session.execute(update(Track), updates)
         if inserts:
             # Core inserts: the ORM's per-row bookkeeping costs more than SQLite's own work here.
-            await session.execute(insert(Track.__table__), inserts)
+            await session.execute(insert(_table(Track)), inserts)
         if links:
             await session.execute(
-                insert(TrackArtist.__table__), _unique(links, ("track_id", "artist_id", "role"))
+                insert(_table(TrackArtist)), _unique(links, ("track_id", "artist_id", "role"))
             )
         if genre_links:
             await session.execute(insert(track_genres), genre_links)
         return result
+
+
+def _table(model: type[Base]) -> Table:
+    """The model's Core table: multi-row Core inserts skip the ORM's per-row bookkeeping."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def _track_row(
