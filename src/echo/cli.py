@@ -305,7 +305,7 @@ def analyze(
         async def one(track_id: uuid.UUID) -> None:
             async with gate:
                 outcome = await service.analyse_track(services, track_id)
-            if isinstance(outcome, LoudnessFailure) and outcome.path:
+            if isinstance(outcome, LoudnessFailure):
                 failures.append((outcome.path, outcome.error))
             bar.update(task, advance=1, failed=len(failures))
 

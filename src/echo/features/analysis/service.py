@@ -100,13 +100,16 @@ async def retry_failed(services: Services) -> RetryResult:
     return RetryResult(retried=retried, message=f"{retried} tracks queued for loudness analysis")
 
 
-async def analyse_track(services: Services, track_id: uuid.UUID) -> Loudness | LoudnessFailure:
+async def analyse_track(
+    services: Services, track_id: uuid.UUID
+) -> Loudness | LoudnessFailure | None:
     """Measures one pending track in the analysis pool and stores the outcome. A file that
-    cannot be decoded, crashes its process or runs out of time is marked failed."""
+    cannot be decoded, crashes its process or runs out of time is marked failed. None when
+    the track is no longer pending (measured meanwhile, or deleted)."""
     async with services.sessions() as session:
         track = await repository.track_to_measure(session, track_id)
         if track is None:
-            return LoudnessFailure("", "not pending")  # done meanwhile, or deleted
+            return None
         path, album_id, title = track.path, track.album_id, track.title
     await _set_current(services, title)
     timeout = services.settings.lufs_timeout_seconds
