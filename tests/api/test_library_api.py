@@ -162,6 +162,8 @@ async def test_search_ignores_accents_and_case_and_ranks_prefix_matches_first(
     assert starts == sorted(starts, reverse=True) and any(starts) and not all(starts)
     keys = [fold(t["title"]) for t in found if fold(t["title"]).startswith("cafe")]
     assert keys == sorted(keys)
+    beyond = await get(client, reader, "/api/tracks/search/cafe", skip=500, take=5)
+    assert (beyond["data"], beyond["total"], beyond["hasMore"]) == ([], len(expected), False)
 
     # "lumière" folded: a match inside a word, with the accent typed or not.
     for query in ("umiè", "UMIE"):

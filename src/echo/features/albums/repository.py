@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from echo.core.paging import Slice
-from echo.core.search import contains, relevance
+from echo.core.search import ranked_matches
 from echo.features.albums.models import Album
 from echo.features.albums.schemas import AlbumView, cover_url
 from echo.features.artists.models import Artist
@@ -143,13 +143,11 @@ class SqlAlbumRepository:
     async def search(
         self, session: AsyncSession, term: str, skip: int, take: int
     ) -> Slice[AlbumView]:
-        dialect = session.get_bind().dialect.name
-        query = (
-            select(Album.id)
-            .where(listed(), contains(Album.search_key, term, dialect))
-            .order_by(relevance(Album.search_key, term, dialect), Album.search_key, Album.id)
+        query = select(Album.id).where(listed())
+        ids, total = await ranked_matches(
+            session, query, Album.search_key, Album.id, term, skip, take
         )
-        return await _slice(session, query, skip, take)
+        return Slice(items=await album_views(session, ids), total=total)
 
     async def of_artist(
         self, session: AsyncSession, artist_id: uuid.UUID, skip: int, take: int

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from echo.core.db import utcnow
 from echo.core.paging import Slice
-from echo.core.search import contains, relevance
+from echo.core.search import ranked_matches
 from echo.features.artists.models import Artist
 from echo.features.artists.schemas import (
     ArtistStats,
@@ -82,13 +82,12 @@ class SqlArtistRepository:
     async def search(
         self, session: AsyncSession, term: str, skip: int, take: int
     ) -> Slice[ArtistView]:
-        dialect = session.get_bind().dialect.name
-        query = (
-            select(Artist)
-            .where(listed(), contains(Artist.search_key, term, dialect))
-            .order_by(relevance(Artist.search_key, term, dialect), Artist.search_key, Artist.id)
+        query = select(Artist.id).where(listed())
+        ids, total = await ranked_matches(
+            session, query, Artist.search_key, Artist.id, term, skip, take
         )
-        return await _slice(session, query, skip, take)
+        found = {a.id: a for a in await session.scalars(select(Artist).where(Artist.id.in_(ids)))}
+        return Slice(items=[artist_view(found[i]) for i in ids if i in found], total=total)
 
     async def top_tracks(
         self, session: AsyncSession, artist_id: uuid.UUID, limit: int, days: int | None

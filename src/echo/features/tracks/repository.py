@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, String, cast, func, literal, selec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from echo.core.paging import Slice
-from echo.core.search import contains, on_index, relevance
+from echo.core.search import on_index, ranked_matches
 from echo.features.albums.models import Album
 from echo.features.albums.schemas import cover_url
 from echo.features.artists.schemas import ArtistRef
@@ -30,10 +30,6 @@ LIBRARY_PATH_SETTING = "library.music.path"
 def present() -> ColumnElement[bool]:
     """Tracks whose file is there: listings hide the others (albums show them flagged)."""
     return Track.missing_at.is_(None)
-
-
-def dialect_of(session: AsyncSession) -> str:
-    return session.get_bind().dialect.name
 
 
 class TrackRepository(Protocol):
@@ -91,22 +87,11 @@ class SqlTrackRepository:
     async def search(
         self, session: AsyncSession, term: str, skip: int, take: int
     ) -> Slice[TrackView]:
-        dialect = dialect_of(session)
-        matching = present() & contains(Track.search_key, term, dialect)
-        counting = on_index(select(func.count(Track.id)), Track, "ix_tracks_search")
-        total = await session.scalar(counting.where(matching)) or 0
-        if total <= skip:
-            return Slice(items=[], total=total)
-        query = (
-            on_index(select(Track.id), Track, "ix_tracks_search")
-            .where(matching)
-            .order_by(relevance(Track.search_key, term, dialect), Track.search_key, Track.id)
-            .offset(skip)
-            .limit(take)
+        query = on_index(select(Track.id), Track, "ix_tracks_search").where(present())
+        ids, total = await ranked_matches(
+            session, query, Track.search_key, Track.id, term, skip, take
         )
-        return Slice(
-            items=await self.views(session, list(await session.scalars(query))), total=total
-        )
+        return Slice(items=await self.views(session, ids), total=total)
 
     async def shuffled(
         self, session: AsyncSession, seed: float, skip: int, take: int
