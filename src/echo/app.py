@@ -33,6 +33,8 @@ from echo.features.auth.api import router as auth_router
 from echo.features.auth.service import warm_blacklist
 from echo.features.genres.api import router as genres_router
 from echo.features.health.api import router as health_router
+from echo.features.images.api import albums_router as album_cover_router
+from echo.features.images.api import router as album_images_router
 from echo.features.interactions.api import router as interactions_router
 from echo.features.play_tracking.api import router as play_tracking_router
 from echo.features.play_tracking.jobs import daily_retention
@@ -70,6 +72,8 @@ ROUTERS: list[APIRouter] = [
     analysis_tracks_router,
     scanner_router,
     streaming_router,
+    album_images_router,
+    album_cover_router,
     play_tracking_router,
     interactions_router,
 ]

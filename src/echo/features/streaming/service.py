@@ -20,8 +20,8 @@ from echo.bootstrap import Services
 from echo.core.db import utcnow
 from echo.core.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from echo.core.paths import resolve_within
+from echo.features.images.service import original_cover
 from echo.features.scanner import service as scanner_service
-from echo.features.scanner.covers import cover_path
 from echo.features.streaming import repository
 from echo.features.streaming.media import mime_type, safe_name
 from echo.features.streaming.models import StreamToken
@@ -35,7 +35,6 @@ TOKEN_LIFETIME = timedelta(hours=24)
 # that a deactivated user stops streaming soon after.
 TOKEN_CACHE_SECONDS = 60
 CHUNK_SIZE = 64 * 1024
-COVER_FORMATS = ("jpg", "png", "webp")
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,15 +205,6 @@ async def open_file(path: Path) -> int | None:
         return await asyncio.to_thread(_open, path)
     except OSError:
         return None
-
-
-def original_cover(covers_dir: Path, cover_hash: str) -> Path | None:
-    """The stored original of a cover (its format is the one it was found in)."""
-    for fmt in COVER_FORMATS:
-        original = cover_path(covers_dir, cover_hash, fmt=fmt)
-        if original.is_file():
-            return original
-    return None
 
 
 @dataclass(frozen=True, slots=True)

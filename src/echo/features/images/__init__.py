@@ -1,0 +1,1 @@
+"""Image serving: album covers in several sizes and formats, and the placeholder."""
