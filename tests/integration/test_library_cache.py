@@ -1,6 +1,6 @@
 """The cache-aside library repositories, on SQLite + in-process cache and on PostgreSQL + Redis:
 a second read is served by the cache (the SQL repository is not reached), a rescan that changes
-an album and a play make the next read fresh, and with Redis down reads fall through to the
+an album, a play, a rating and a star make the next read fresh, and with Redis down reads fall through to the
 database."""
 
 from __future__ import annotations
@@ -139,6 +139,36 @@ async def test_a_play_shows_in_the_players_recently_played_albums_at_once(
         assert played.status_code in (200, 201), played.text
         body = (await client.get(path, headers=reader.headers)).json()
         assert body["data"][0]["id"] == str(library.albums[0 if track == library.tracks[0] else 1])
+
+
+async def test_rating_or_starring_an_album_drops_its_cached_payload_and_shows_at_once(
+    client: AsyncClient, reader: LoggedIn, services: Services
+) -> None:
+    library = await insert_library(
+        services.sessions, artists=1, albums_per_artist=2, tracks_per_album=2
+    )
+    album_id = library.albums[1]
+    reads = count_album_reads(services)
+    await album_json(client, reader, album_id)
+    await album_json(client, reader, album_id)
+    assert reads["get"] == 1
+    rated = await client.post(
+        "/api/interactions/rating",
+        json={"itemType": "album", "itemId": str(album_id), "rating": 4},
+        headers=reader.headers,
+    )
+    assert rated.status_code == 200, rated.text
+    await album_json(client, reader, album_id)
+    assert reads["get"] == 2
+
+    favorites = "/api/albums/favorites"
+    assert (await client.get(favorites, headers=reader.headers)).json()["total"] == 0
+    starred = await client.put(
+        f"/api/interactions/favorite/album/{album_id}", headers=reader.headers
+    )
+    assert starred.status_code == 200, starred.text
+    body = (await client.get(favorites, headers=reader.headers)).json()
+    assert [a["id"] for a in body["data"]] == [str(album_id)]
 
 
 @pytest.fixture
