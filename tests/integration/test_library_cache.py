@@ -1,7 +1,7 @@
 """The cache-aside library repositories, on SQLite + in-process cache and on PostgreSQL + Redis:
-a second read is served by the cache (the SQL repository is not reached), a rescan that changes
-an album, a play, a rating and a star make the next read fresh, and with Redis down reads fall through to the
-database."""
+a second read is served by the cache (the SQL repository is not reached); a rescan that changes
+an album, a play, a rating and a star make the next read fresh; with Redis down, reads fall
+through to the database."""
 
 from __future__ import annotations
 
