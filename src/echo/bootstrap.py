@@ -22,6 +22,7 @@ from echo.core.pool import IsolatedPool, create_process_pool
 from echo.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from echo.core.realtime import Broadcaster
 from echo.core.redis import RedisGate, create_redis
+from echo.core.slots import MemorySlots, RedisSlots, Slots
 from echo.features.albums.cache import CachedAlbumRepository
 from echo.features.albums.repository import AlbumRepository, SqlAlbumRepository
 from echo.features.artists.cache import CachedArtistRepository
@@ -74,6 +75,7 @@ class Services:
     jobs: JobQueue
     broadcaster: Broadcaster
     analysis_pool: IsolatedPool
+    slots: Slots
     redis: Redis | None = None
     started_at: float = field(default_factory=time.time)
     library: Library = field(init=False)
@@ -149,10 +151,13 @@ async def build_services(settings: Settings, *, broadcaster: Broadcaster | None 
             rate_limiter=MemoryRateLimiter(),
             blacklist=MemoryTokenBlacklist(),
             jwt=jwt_secrets,
-            cpu_pool=create_process_pool(settings.scan_workers, POOL_PRELOAD + ANALYSIS_PRELOAD),
+            cpu_pool=create_process_pool(
+                settings.scan_workers, POOL_PRELOAD + ANALYSIS_PRELOAD + STREAMING_PRELOAD
+            ),
             jobs=InProcessJobQueue(),
             broadcaster=broadcaster,
             analysis_pool=_analysis_pool(settings),
+            slots=MemorySlots(),
         )
     redis = create_redis(settings.redis_url)
     gate = RedisGate(redis, settings.redis_prefix)
@@ -166,10 +171,13 @@ async def build_services(settings: Settings, *, broadcaster: Broadcaster | None 
         rate_limiter=RedisRateLimiter(gate),
         blacklist=RedisTokenBlacklist(gate),
         jwt=jwt_secrets,
-        cpu_pool=create_process_pool(settings.scan_workers, POOL_PRELOAD + ANALYSIS_PRELOAD),
+        cpu_pool=create_process_pool(
+            settings.scan_workers, POOL_PRELOAD + ANALYSIS_PRELOAD + STREAMING_PRELOAD
+        ),
         jobs=RedisJobQueue(settings.redis_url, settings.redis_prefix),
         broadcaster=broadcaster,
         analysis_pool=_analysis_pool(settings),
+        slots=RedisSlots(gate),
         redis=redis,
     )
 
@@ -188,6 +196,7 @@ def _analysis_pool(settings: Settings) -> IsolatedPool:
 # file does not pay for it.
 POOL_PRELOAD = ("echo.features.scanner.parse", "echo.features.scanner.covers")
 ANALYSIS_PRELOAD = ("echo.features.analysis.measure",)
+STREAMING_PRELOAD = ("echo.features.streaming.transcoder",)
 
 
 async def close_services(services: Services) -> None:

@@ -218,7 +218,10 @@ async def test_a_whole_file_streams_as_is_with_its_mime_type_and_range_support(
 ) -> None:
     for fmt, mime in MIME_TYPES.items():
         expected = library.of_format(fmt).path
-        response = await client.get(await stream_url(services, expected.name, token))
+        url = await stream_url(services, expected.name, token)
+        # Formats no browser plays are transcoded unless the original is asked for.
+        playable = fmt in ("mp3", "flac", "m4a", "ogg", "opus", "wav")
+        response = await client.get(url if playable else f"{url}&format=raw")
 
         assert response.status_code == 200, fmt
         assert response.content == expected.read_bytes(), fmt

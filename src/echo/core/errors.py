@@ -52,6 +52,13 @@ class UnsupportedMedia(DomainError):
     code = "Unsupported Media Type"
 
 
+class Unprocessable(DomainError):
+    """Well-formed request about content that cannot be processed (e.g. an undecodable file)."""
+
+    status = 422
+    code = "Unprocessable Entity"
+
+
 class TooManyRequests(DomainError):
     status = 429
     code = "Too Many Requests"

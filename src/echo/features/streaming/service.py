@@ -123,10 +123,12 @@ class MediaFile:
     bit_depth: int | None
     duration: float
     download_name: str
+    bit_rate: int | None = None  # kbit/s, as the scanner read it
+    content_type: str | None = None  # when the suffix does not say it (cached transcodes)
 
     @property
     def mime(self) -> str:
-        return mime_type(self.suffix)
+        return self.content_type or mime_type(self.suffix)
 
     @property
     def etag(self) -> str:
@@ -170,6 +172,7 @@ async def locate_track_file(services: Services, track_id: uuid.UUID) -> MediaFil
         bit_depth=track.bit_depth,
         duration=track.duration,
         download_name=Path(track.path).name,
+        bit_rate=track.bit_rate,
     )
 
 
