@@ -33,6 +33,9 @@ PUBLIC_ROUTES = frozenset(
         ("POST", "/api/auth/login"),
         ("POST", "/api/auth/refresh"),
         ("GET", "/api/images/users/{user_id}/avatar"),
+        # Covers are loaded by <img> elements, which cannot send a token (spec §2.5, §2.21).
+        ("GET", "/api/images/albums/{album_id:uuid}/cover"),
+        ("GET", "/api/albums/{album_id:uuid}/cover"),
     }
 )
 PUBLIC_PREFIXES = ("/api/setup/",)
@@ -42,6 +45,14 @@ ALLOWED_DURING_PASSWORD_CHANGE = frozenset(
         ("POST", "/api/auth/logout"),
         ("GET", "/api/auth/me"),
         ("PUT", "/api/users/password"),
+        # Streaming stays allowed (spec §3): the stream token it needs, and the routes that
+        # take one.
+        ("GET", "/api/stream-token"),
+        ("POST", "/api/stream-token/generate"),
+        ("DELETE", "/api/stream-token"),
+        ("GET", "/api/tracks/{track_id:uuid}/stream"),
+        ("GET", "/api/tracks/{track_id:uuid}/download"),
+        ("GET", "/api/albums/{album_id:uuid}/download"),
         ("POST", "/api/play-tracking/play"),
         ("POST", "/api/play-tracking/skip"),
         ("GET", "/api/play-tracking/history"),
