@@ -44,6 +44,7 @@ from echo.features.scanner.realtime import ScannerNamespace
 from echo.features.scanner.watcher import run_watcher
 from echo.features.search.api import router as search_router
 from echo.features.setup.api import router as setup_router
+from echo.features.streaming import transcoding
 from echo.features.streaming.api import router as streaming_router
 from echo.features.tracks.api import router as tracks_router
 from echo.features.users.api import images_router
@@ -92,6 +93,8 @@ def create_app(settings: Settings) -> FastAPI:
             broadcaster.server.register_namespace(_scanner_namespace(services))
             await broadcaster.start()
             await warm_blacklist(services)
+            # The transcoder takes about a second to start: not on the first listener's time.
+            transcoding.warm_up_in_background()
             if services.redis is None:
                 # Embedded mode: no worker process, serve runs the jobs and the watcher
                 # (DESIGN §1), and no other process can be running a scan.

@@ -278,7 +278,15 @@ def install_cors(app: FastAPI, origins: list[str], port: int) -> None:
         allow_credentials=True,
         allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
         allow_headers=["Authorization", "Content-Type", "X-Stream-Token", "Range"],
-        expose_headers=["Content-Range", "Content-Length", "Accept-Ranges", "Retry-After"],
+        expose_headers=[
+            "Content-Range",
+            "Content-Length",
+            "Accept-Ranges",
+            "Retry-After",
+            "Content-Disposition",
+            "X-Content-Duration",
+            "X-Estimated-Size",
+        ],
         max_age=600,
     )
 

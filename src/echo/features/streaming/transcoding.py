@@ -339,6 +339,16 @@ def warm_up() -> None:
         _zygote._ensure_running()
 
 
+def warm_up_in_background() -> None:
+    def start() -> None:
+        try:
+            warm_up()
+        except Exception:  # the first transcode will try again and report it
+            log.exception("The transcoder process did not start")
+
+    threading.Thread(target=start, name="echo-transcoder-start", daemon=True).start()
+
+
 async def start_transcode(
     services: Services, user_id: uuid.UUID, media: MediaFile, plan: TranscodePlan
 ) -> tuple[Transcode, bytes]:
