@@ -21,7 +21,6 @@ from echo.core.db import utcnow
 from echo.core.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 from echo.core.paths import resolve_within
 from echo.features.images.service import original_cover
-from echo.features.scanner import service as scanner_service
 from echo.features.streaming import repository
 from echo.features.streaming.media import mime_type, safe_name
 from echo.features.streaming.models import StreamToken
@@ -135,10 +134,13 @@ class MediaFile:
         return f'"{self.size:x}-{self.mtime_ns:x}"'
 
 
-async def allowed_roots(services: Services) -> list[Path]:
-    """Where served files may live: the library folders and the data folder."""
-    roots = [Path(root) for root in await scanner_service.library_roots(services)]
-    return [*roots, services.settings.data_dir]
+def allowed_roots(services: Services, library_path: str | None) -> list[Path]:
+    """Where served files may live: the library folders (ECHO_LIBRARY and the folder chosen
+    in the setup wizard, as the scanner reads them) and the data folder."""
+    roots = [*services.settings.library, services.settings.data_dir]
+    if library_path:
+        roots.append(Path(library_path))
+    return roots
 
 
 def _locate(raw: str, roots: list[Path]) -> tuple[Path, os.stat_result]:
@@ -158,10 +160,10 @@ def _locate(raw: str, roots: list[Path]) -> tuple[Path, os.stat_result]:
 async def locate_track_file(services: Services, track_id: uuid.UUID) -> MediaFile:
     """Resolved on every request (symlinks included): outside the roots is Forbidden."""
     async with services.sessions() as session:
-        track = await repository.get_track(session, track_id)
+        track = await repository.track_file(session, track_id)
     if track is None:
         raise NotFound("Track not found")
-    roots = await allowed_roots(services)
+    roots = allowed_roots(services, track.library_path)
     path, info = await asyncio.to_thread(_locate, track.path, roots)
     return MediaFile(
         track_id=track.id,
@@ -261,10 +263,11 @@ async def album_archive(services: Services, album_id: uuid.UUID) -> AlbumArchive
         if album is None:
             raise NotFound("Album not found")
         tracks = await repository.album_tracks(session, album_id)
+        library_path = await repository.library_path(session)
     folder = safe_name(f"{album.artist_name} - {album.name}")
     candidates = [(track.path, _entry_name(track, i)) for i, track in enumerate(tracks, 1)]
     covers_dir = services.settings.data_dir / "covers"
-    roots = await allowed_roots(services)
+    roots = allowed_roots(services, library_path)
 
     def entries_with_cover() -> list[ArchiveEntry]:
         cover = original_cover(covers_dir, album.cover_hash) if album.cover_hash else None
