@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("scan", "streaming")
+BENCHMARKS = ("scan", "streaming", "api", "analysis")
 
 
 def main() -> None:

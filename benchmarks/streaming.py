@@ -14,10 +14,7 @@ import asyncio
 import os
 import random
 import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -26,10 +23,19 @@ from typing import Any
 
 import httpx
 
+from benchmarks.serving import (
+    PASSWORD,
+    echo_music,
+    login,
+    percentile,
+    rss_mb,
+    serve,
+    serve_env,
+)
+
 CACHE = Path(__file__).parent / ".cache"
 SECONDS = 240.0  # one four-minute track
 COPIES = 8
-PASSWORD = "Sup3r-secret!"
 TARGETS = {
     "listen_ttfb_p99_ms": 100.0,
     "seek_ttfb_p99_ms": 100.0,
@@ -83,18 +89,6 @@ def _library(music: Path) -> None:
         tags = mutagen.File(target)
         tags["title"], tags["artist"], tags["album"] = f"Track {index + 1}", "Bench", "Bench"
         tags.save()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 async def _first_byte(client: httpx.AsyncClient, url: str, **kwargs: Any) -> tuple[float, int, int]:
@@ -196,32 +190,18 @@ async def _range_load(
     )
     return {
         "listen_ttfb_p50_ms": statistics.median(p.ttfb for p in started) * 1000,
-        "listen_ttfb_p99_ms": _percentile([p.ttfb for p in started], 0.99) * 1000,
+        "listen_ttfb_p99_ms": percentile([p.ttfb for p in started], 0.99) * 1000,
         "seek_ttfb_p50_ms": statistics.median(p.ttfb for p in seeks) * 1000,
-        "seek_ttfb_p99_ms": _percentile([p.ttfb for p in seeks], 0.99) * 1000,
-        "health_ttfb_p99_ms": _percentile(health, 0.99) * 1000,
+        "seek_ttfb_p99_ms": percentile([p.ttfb for p in seeks], 0.99) * 1000,
+        "health_ttfb_p99_ms": percentile(health, 0.99) * 1000,
         "range_errors": sum(1 for p in [*started, *seeks] if not p.ok),
     }
-
-
-async def _login(client: httpx.AsyncClient) -> dict[str, str]:
-    """Logs in, changing the temporary password the CLI leaves as a real user would."""
-    body = {"username": "bench", "password": PASSWORD}
-    login = (await client.post("/api/auth/login", json=body)).json()
-    headers = {"Authorization": f"Bearer {login['accessToken']}"}
-    if login.get("mustChangePassword"):
-        change = {"currentPassword": PASSWORD, "newPassword": PASSWORD + "2"}
-        await client.put("/api/users/password", json=change, headers=headers)
-        body["password"] = PASSWORD + "2"
-        login = (await client.post("/api/auth/login", json=body)).json()
-        headers = {"Authorization": f"Bearer {login['accessToken']}"}
-    return headers
 
 
 async def _measure(base: str, streams: int, transcodes: int, size: int) -> dict[str, float]:
     limits = httpx.Limits(max_connections=streams + 10, max_keepalive_connections=streams + 10)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
-        headers = await _login(client)
+        headers = await login(client)
         token = (await client.post("/api/stream-token/generate", headers=headers)).json()["token"]
         tracks = (await client.get("/api/tracks", params={"take": 50}, headers=headers)).json()
         ids = [track["id"] for track in tracks["data"]]
@@ -262,54 +242,21 @@ def _bare_encoder_speed() -> float:
         os.close(fd)
 
 
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def main() -> None:
     streams = int(os.environ.get("BENCH_STREAMS", "200"))
     transcodes = int(os.environ.get("BENCH_TRANSCODES", "8"))
     root = Path(tempfile.mkdtemp(prefix="echo-bench-streaming-"))
-    echo_music = Path(sys.executable).with_name("echo-music")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ECHO_")}
-    env |= {
-        "ECHO_DATA_DIR": str(root / "data"),
-        "ECHO_LIBRARY": str(root / "music"),
-        "ECHO_RATE_LIMIT_GLOBAL": "10000000",
-        "ECHO_TRANSCODE_CACHE_MB": "0",
-        "ECHO_WATCH_LIBRARY": "false",
-        "ECHO_LOG_LEVEL": "warning",
-    }
-    server = None
+    env = serve_env(root, transcode_cache_mb="0")
     try:
         _library(root / "music")
-        for command, stdin in ((["user", "create", "bench", "--admin"], PASSWORD), (["scan"], "")):
-            subprocess.run([str(echo_music), *command], env=env, cwd=root, input=stdin,
-                           text=True, check=True, capture_output=True, timeout=300)  # fmt: skip
-        port = _free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "echo", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.2)
-        time.sleep(2)  # the transcoder starts in the background after startup
-        figures = asyncio.run(_measure(base, streams, transcodes, _source().stat().st_size))
-        figures["serve_rss_mb"] = _rss_mb(server.pid)
+        echo_music(env, root, "user", "create", "bench", "--admin", stdin=PASSWORD)
+        echo_music(env, root, "scan")
+        with serve(env, root) as (base, server):
+            time.sleep(2)  # the transcoder starts in the background after startup
+            figures = asyncio.run(_measure(base, streams, transcodes, _source().stat().st_size))
+            figures["serve_rss_mb"] = rss_mb(server.pid)
         bare = _bare_encoder_speed()
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=20)
         shutil.rmtree(root, ignore_errors=True)
 
     cores = os.cpu_count() or 1

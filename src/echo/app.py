@@ -23,7 +23,9 @@ from echo.core.http import (
     install_cors,
     install_error_handlers,
 )
+from echo.features.admin.api import library_router as admin_library_router
 from echo.features.admin.api import router as admin_router
+from echo.features.admin.api import settings_router as admin_settings_router
 from echo.features.albums.api import router as albums_router
 from echo.features.analysis import jobs as analysis_jobs
 from echo.features.analysis.api import router as analysis_router
@@ -44,7 +46,7 @@ from echo.features.scanner.realtime import ScannerNamespace
 from echo.features.scanner.watcher import run_watcher
 from echo.features.search.api import router as search_router
 from echo.features.setup.api import router as setup_router
-from echo.features.streaming import transcoding
+from echo.features.streaming import zygote
 from echo.features.streaming.api import router as streaming_router
 from echo.features.tracks.api import router as tracks_router
 from echo.features.users.api import images_router
@@ -63,6 +65,8 @@ ROUTERS: list[APIRouter] = [
     users_router,
     images_router,
     admin_router,
+    admin_library_router,
+    admin_settings_router,
     albums_router,
     artists_router,
     tracks_router,
@@ -94,7 +98,7 @@ def create_app(settings: Settings) -> FastAPI:
             await broadcaster.start()
             await warm_blacklist(services)
             # The transcoder takes about a second to start: not on the first listener's time.
-            transcoding.warm_up_in_background()
+            zygote.warm_up_in_background()
             if services.redis is None:
                 # Embedded mode: no worker process, serve runs the jobs and the watcher
                 # (DESIGN §1), and no other process can be running a scan.

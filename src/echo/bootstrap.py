@@ -182,9 +182,23 @@ async def build_services(settings: Settings, *, broadcaster: Broadcaster | None 
     )
 
 
-def analysis_concurrency(settings: Settings) -> int:
+def _half_the_cores() -> int:
+    return max(1, (os.cpu_count() or 1) // 2)
+
+
+def lufs_concurrency(settings: Settings) -> int:
     """Half the cores by default: analysis runs beside scans and streaming, not instead."""
-    return settings.lufs_concurrency or max(1, (os.cpu_count() or 1) // 2)
+    return settings.lufs_concurrency or _half_the_cores()
+
+
+def dj_concurrency(settings: Settings) -> int:
+    return settings.dj_concurrency or _half_the_cores()
+
+
+def analysis_concurrency(settings: Settings) -> int:
+    """Processes of the analysis pool, which loudness and DJ analysis share: together they
+    use no more cores than the larger of their two settings."""
+    return max(lufs_concurrency(settings), dj_concurrency(settings))
 
 
 def _analysis_pool(settings: Settings) -> IsolatedPool:
@@ -193,10 +207,11 @@ def _analysis_pool(settings: Settings) -> IsolatedPool:
 
 
 # Imported once in the pools' forkserver, so the first batch of a scan or the first analysed
-# file does not pay for it.
-POOL_PRELOAD = ("echo.features.scanner.parse", "echo.features.scanner.covers")
-ANALYSIS_PRELOAD = ("echo.features.analysis.measure",)
-STREAMING_PRELOAD = ("echo.features.streaming.transcoder",)
+# file does not pay for it. The server itself leaves PyAV, NumPy and Pillow to these processes
+# (its modules import them inside the functions that decode), hence the explicit entries.
+POOL_PRELOAD = ("echo.features.scanner.parse", "echo.features.scanner.covers", "PIL.Image")
+ANALYSIS_PRELOAD = ("echo.features.analysis.measure", "echo.features.analysis.loudness", "numpy")
+STREAMING_PRELOAD = ("echo.features.streaming.transcoder", "av", "av.audio.stream")
 
 
 async def close_services(services: Services) -> None:

@@ -276,6 +276,10 @@ def analyze(
     lufs: Annotated[
         bool, typer.Option("--lufs", help="Measure loudness (EBU R128) and ReplayGain.")
     ] = False,
+    dj: Annotated[
+        bool,
+        typer.Option("--dj", help="Find tempo, key (Camelot), energy and danceability."),
+    ] = False,
     retry_failed: Annotated[
         bool, typer.Option("--retry-failed", help="Try files that failed before again.")
     ] = False,
@@ -290,29 +294,52 @@ def analyze(
         TimeRemainingColumn,
     )
 
-    from echo.features.analysis import service
+    from echo.bootstrap import dj_concurrency, lufs_concurrency
+    from echo.features.analysis import dj_service, service
     from echo.features.analysis.measure import LoudnessFailure
+    from echo.features.analysis.models import FAILED
 
-    # `--dj` joins here: every flag names one analysis, none means all of them.
-    everything = not lufs
-    failures: list[tuple[str, str]] = []
+    # Every flag names one analysis, none means all of them.
+    everything = not (lufs or dj)
+    failures: list[tuple[str, str, str]] = []  # analysis, path, reason
 
     async def measure_loudness(services: Services, bar: Progress) -> int:
         pending = await service.pending_tracks(services, retry_failed)
         task = bar.add_task("Loudness", total=len(pending), failed=0)
-        gate = asyncio.Semaphore(services.analysis_pool.workers)
+        gate = asyncio.Semaphore(lufs_concurrency(services.settings))
+        failed = 0
 
         async def one(track_id: uuid.UUID) -> None:
+            nonlocal failed
             async with gate:
                 outcome = await service.analyse_track(services, track_id)
             if isinstance(outcome, LoudnessFailure):
-                failures.append((outcome.path, outcome.error))
-            bar.update(task, advance=1, failed=len(failures))
+                failed += 1
+                failures.append(("Loudness", outcome.path, outcome.error))
+            bar.update(task, advance=1, failed=failed)
 
         await asyncio.gather(*(one(track_id) for track_id in pending))
         return len(pending)
 
-    async def work(services: Services) -> int:
+    async def analyse_dj(services: Services, bar: Progress) -> int:
+        pending = await dj_service.pending_tracks(services, retry_failed)
+        task = bar.add_task("DJ", total=len(pending), failed=0)
+        gate = asyncio.Semaphore(dj_concurrency(services.settings))
+        failed = 0
+
+        async def one(track_id: uuid.UUID) -> None:
+            nonlocal failed
+            async with gate:
+                outcome = await dj_service.analyse_track(services, track_id)
+            if outcome is not None and outcome.status == FAILED:
+                failed += 1
+                failures.append(("DJ", outcome.path, outcome.error or "failed"))
+            bar.update(task, advance=1, failed=failed)
+
+        await asyncio.gather(*(one(track_id) for track_id in pending))
+        return len(pending)
+
+    async def work(services: Services) -> dict[str, int]:
         bar = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
@@ -321,16 +348,22 @@ def analyze(
             TimeRemainingColumn(),
             console=console,
         )
-        done = 0
+        done: dict[str, int] = {}
         with bar:
             if lufs or everything:
-                done += await measure_loudness(services, bar)
+                done["Loudness"] = await measure_loudness(services, bar)
+            if dj or everything:
+                done["DJ"] = await analyse_dj(services, bar)
         return done
 
-    done = _run_with_services(work)
-    console.print(f"Analysed {done} tracks, {len(failures)} failed.")
-    for path, error in failures[:10]:
-        err.print(f"[yellow]Failed:[/yellow] {escape(path)}: {escape(error)}", highlight=False)
+    for analysis, tracks in _run_with_services(work).items():
+        failed = sum(1 for name, _, _ in failures if name == analysis)
+        console.print(f"{analysis}: analysed {tracks} tracks, {failed} failed.")
+    for analysis, path, error in failures[:10]:
+        err.print(
+            f"[yellow]{analysis} failed:[/yellow] {escape(path)}: {escape(error)}",
+            highlight=False,
+        )
 
 
 def _print_scan_summary(result: ScanProgress) -> None:

@@ -230,6 +230,23 @@ class Settings(BaseSettings):
         "process replaced.",
     )
 
+    dj_concurrency: int = Field(
+        0,
+        ge=0,
+        le=64,
+        validation_alias=_env("DJ_CONCURRENCY", "DJ_ANALYSIS_CONCURRENCY"),
+        description="Files analysed for tempo, key and energy at once, per process; 0 means "
+        "half the CPU cores (at least 1). Loudness and DJ analysis share one pool of the "
+        "larger of the two sizes.",
+    )
+    dj_timeout_seconds: float = Field(
+        120.0,
+        gt=0,
+        validation_alias=_env("DJ_TIMEOUT_SECONDS"),
+        description="A file whose DJ analysis takes longer is marked failed and its process "
+        "replaced.",
+    )
+
     @field_validator("library", "browse_roots", "cors_origins", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:

@@ -56,6 +56,26 @@ async def test_me_rereads_the_user(client: AsyncClient, services: Services) -> N
     assert user["mustChangePassword"] is False
 
 
+async def test_login_and_me_carry_the_stored_theme_and_language(
+    client: AsyncClient, services: Services
+) -> None:
+    alice = await create_and_login(services, client, "alice")
+    me = (await client.get("/api/auth/me", headers=alice.headers)).json()["user"]
+    assert (me["theme"], me["language"]) == ("dark", "en")
+
+    theme = await client.put("/api/users/theme", headers=alice.headers, json={"theme": "light"})
+    language = await client.put(
+        "/api/users/language", headers=alice.headers, json={"language": "fr"}
+    )
+    assert theme.status_code == language.status_code == 204
+    me = (await client.get("/api/auth/me", headers=alice.headers)).json()["user"]
+    assert (me["theme"], me["language"]) == ("light", "fr")
+    again = await client.post(
+        "/api/auth/login", json={"username": "alice", "password": DEFAULT_PASSWORD}
+    )
+    assert (again.json()["user"]["theme"], again.json()["user"]["language"]) == ("light", "fr")
+
+
 async def test_refresh_rotates_and_refuses_a_replayed_token(
     client: AsyncClient, services: Services
 ) -> None:

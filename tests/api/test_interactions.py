@@ -26,11 +26,6 @@ async def library(services: Services, library_dir: Path) -> Library:
 
 
 @pytest.fixture
-async def alice(client: AsyncClient, services: Services) -> LoggedIn:
-    return await create_and_login(services, client, "alice")
-
-
-@pytest.fixture
 async def bob(client: AsyncClient, services: Services) -> LoggedIn:
     return await create_and_login(services, client, "bob")
 

@@ -34,11 +34,6 @@ async def library(services: Services, library_dir: Path) -> Library:
     return await scanned_library(services, library_dir)
 
 
-@pytest.fixture
-async def alice(client: AsyncClient, services: Services) -> LoggedIn:
-    return await create_and_login(services, client, "alice")
-
-
 async def test_a_play_returns_the_recorded_event_with_its_client_and_source(
     client: AsyncClient, alice: LoggedIn, library: Library
 ) -> None:

@@ -70,11 +70,6 @@ async def library(library_dir: Path, services: Services) -> Path:
     return library_dir
 
 
-@pytest.fixture
-async def alice(client: AsyncClient, services: Services) -> LoggedIn:
-    return await create_and_login(services, client, "alice")
-
-
 async def stream_token(client: AsyncClient, user: LoggedIn) -> str:
     response = await client.post("/api/stream-token/generate", headers=user.headers)
     token: str = response.json()["token"]
@@ -252,6 +247,28 @@ async def test_a_finished_transcode_is_cached_and_served_like_a_file(
     assert len(cached_files(services)) == 1  # streams from an offset are not kept
 
 
+async def test_a_finished_aac_transcode_is_cached_as_an_mp4_that_states_its_duration(
+    client: AsyncClient, token: str, services: Services, library: Path
+) -> None:
+    url = await url_of(services, FLAC)
+    query = {"token": token, "format": "aac"}
+
+    live = await client.get(url, params=query)
+    (cached,) = cached_files(services)
+    second = await client.get(url, params=query)
+
+    assert live.headers["content-type"] == "audio/aac"  # ADTS: streams, but states no duration
+    assert cached.suffix == ".m4a"
+    assert second.headers["content-type"] == "audio/mp4"
+    assert second.headers["accept-ranges"] == "bytes"
+    with av.open(io.BytesIO(second.content)) as container:
+        assert container.format.name.startswith("mov,mp4,m4a")
+        # Stated in the index at the start, not estimated from the bit rate as for ADTS.
+        assert container.duration is not None
+        assert container.duration / av.time_base == pytest.approx(2 * HALF, abs=0.1)
+    assert decode(second.content).samples.tobytes() == decode(live.content).samples.tobytes()
+
+
 # Transcodes held open: the response has started and the client reads no further.
 
 
@@ -351,7 +368,7 @@ async def test_past_the_caps_a_transcode_is_refused_with_429_and_retry_after(
     assert [stream.status for stream in streams] == [200, 200]
     assert second.status_code == 429
     assert second.headers["retry-after"] == "5"
-    assert "You already run 1 transcodes" in second.json()["message"]
+    assert "You already run 1 transcode;" in second.json()["message"]
     assert carol.status_code == 429  # the process's cap of 2
     assert "The server already runs 2 transcodes" in carol.json()["message"]
     assert as_is.status_code == 200  # plain streams are not capped

@@ -38,11 +38,6 @@ def settings(
     )
 
 
-@pytest.fixture
-async def alice(client: AsyncClient, services: Services) -> LoggedIn:
-    return await create_and_login(services, client, "alice")
-
-
 def image_bytes(pillow_format: str, color: tuple[int, int, int] = (200, 30, 60)) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (48, 32), color).save(buffer, format=pillow_format)

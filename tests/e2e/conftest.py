@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import AsyncIterator, Generator
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Browser, async_playwright
 
 from tests.e2e.processes import ProcessLogs
 
@@ -30,3 +31,20 @@ def pytest_runtest_makereport(
     if report.failed and process_logs is not None:
         report.sections.extend(process_logs.report())
     return report
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright (installed by .ci/run)."""
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            # Media plays without a user gesture; /dev/shm is small in containers.
+            args=["--autoplay-policy=no-user-gesture-required", "--disable-dev-shm-usage"],
+        )
+        yield chromium
+        await chromium.close()

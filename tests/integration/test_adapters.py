@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -68,6 +69,16 @@ async def test_cache_returns_what_was_stored_until_deleted(cache: Cache) -> None
     assert await cache.get("album:1") is None
 
 
+async def test_cache_raw_documents_are_kept_as_they_are_and_read_as_values(cache: Cache) -> None:
+    await cache.set_raw("album:1", b'{"title":"Blue","tracks":[1]}', 60)
+    assert await cache.get_raw("album:1") == b'{"title":"Blue","tracks":[1]}'
+    assert await cache.get("album:1") == {"title": "Blue", "tracks": [1]}
+    await cache.set("album:2", {"title": "Red"}, 60)
+    document = await cache.get_raw("album:2")
+    assert document is not None and json.loads(document) == {"title": "Red"}
+    assert await cache.get_raw("album:3") is None
+
+
 async def test_cache_hands_out_copies_not_shared_objects(cache: Cache) -> None:
     await cache.set("k", {"list": [1]}, 60)
     first = await cache.get("k")
@@ -99,6 +110,20 @@ async def test_memory_cache_evicts_the_least_recently_used_entry() -> None:
     await cache.set("c", 3, 60)
     assert await cache.get("b") is None
     assert await cache.get("a") == 1
+
+
+async def test_memory_cache_evicts_the_least_recently_used_past_its_byte_budget() -> None:
+    cache = MemoryCache(max_bytes=25)
+    await cache.set_raw("a", b"[" + b"1," * 4 + b"1]", 60)  # 11 bytes
+    await cache.set_raw("b", b"[" + b"2," * 4 + b"2]", 60)
+    await cache.get_raw("a")
+    await cache.set_raw("c", b"[3,3,3]", 60)  # 29 bytes in all: "b" goes
+    assert await cache.get_raw("b") is None
+    assert await cache.get("a") == [1] * 5
+    assert await cache.get("c") == [3, 3, 3]
+    await cache.set_raw("a", b"[4]", 60)  # replacing an entry frees its old bytes
+    await cache.set_raw("d", b"[5,5,5,5,5]", 60)
+    assert await cache.get("c") == [3, 3, 3]
 
 
 async def test_rate_limiter_allows_the_limit_then_refuses_with_retry_after(
@@ -152,7 +177,9 @@ async def test_two_redis_blacklists_see_each_others_revocations(gate: RedisGate)
 async def test_redis_cache_without_redis_misses_instead_of_failing(dead_gate: RedisGate) -> None:
     cache = RedisCache(dead_gate)
     await cache.set("k", 1, 60)
+    await cache.set_raw("r", b"1", 60)
     assert await cache.get("k") is None
+    assert await cache.get_raw("r") is None
     await cache.delete("k")
     await cache.delete_prefix("k")
     assert await cache.healthy() is False

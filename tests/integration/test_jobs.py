@@ -192,6 +192,34 @@ async def test_a_key_deduplicates_a_job_that_has_not_finished(jobs: JobQueue) ->
     assert runs[-1] == {"paths": ["/e"]}
 
 
+async def test_draining_drops_the_waiting_jobs_and_frees_their_keys(jobs: JobQueue) -> None:
+    runs: list[int] = []
+    release = asyncio.Event()
+
+    async def handler(payload: dict[str, Any]) -> None:
+        runs.append(payload["n"])
+        await release.wait()
+
+    jobs.register("dj-analysis", handler)
+    jobs.register("lufs-analysis", handler)
+    for n in range(4):
+        await jobs.enqueue("dj-analysis", {"n": n}, key=f"dj:{n}")
+    await jobs.enqueue("lufs-analysis", {"n": 9})
+    await jobs.start_consumers()
+    await eventually(stats_become(jobs, QueueStats("dj-analysis", 3, 1, 0, 0)))
+
+    assert await jobs.drain("dj-analysis") == 3
+    assert await stats_of(jobs, "dj-analysis") == QueueStats("dj-analysis", 0, 1, 0, 0)
+    # A drained key is free again; the running job's key still stands for it.
+    assert await jobs.enqueue("dj-analysis", {"n": 5}, key="dj:1") == "dj:1"
+    assert await jobs.enqueue("dj-analysis", {"n": 6}, key="dj:0") == "dj:0"
+    release.set()
+    await eventually(stats_become(jobs, QueueStats("dj-analysis", 0, 0, 2, 0)))
+    await eventually(stats_become(jobs, QueueStats("lufs-analysis", 0, 0, 1, 0)))
+    assert sorted(runs) == [0, 5, 9]
+    assert await jobs.drain("dj-analysis") == 0
+
+
 async def test_stats_count_waiting_and_active_jobs_while_they_run(jobs: JobQueue) -> None:
     release = asyncio.Event()
 

@@ -33,3 +33,24 @@ async def read_through(
     if value is not None:
         await cache.set(key, adapter.dump_python(value, mode="json", by_alias=True), ttl)
     return value
+
+
+async def read_through_raw(
+    cache: Cache,
+    key: str,
+    ttl: int,
+    adapter: TypeAdapter[T],
+    load: Callable[[], Awaitable[T | None]],
+) -> bytes | None:
+    """`read_through` for answers sent as they are: the cached JSON document itself (a hit
+    costs no decoding, validation or serialisation), else `load()` serialised once, stored and
+    returned. The document is the one `read_through` reads under the same key."""
+    hit = await cache.get_raw(key)
+    if hit is not None:
+        return hit
+    value = await load()
+    if value is None:
+        return None
+    document = adapter.dump_json(value, by_alias=True)
+    await cache.set_raw(key, document, ttl)
+    return document

@@ -77,6 +77,10 @@ class JobQueue(Protocol):
     async def start_consumers(self) -> None:
         """Run the handlers of every registered queue in this process."""
 
+    async def drain(self, queue: str) -> int:
+        """Drop the jobs of `queue` waiting to run and return how many; running jobs finish,
+        and a job waiting for a retry may still run (handlers check their work is still due)."""
+
     async def stats(self) -> list[QueueStats]: ...
 
     async def close(self) -> None: ...
@@ -152,6 +156,15 @@ class InProcessJobQueue:
         self._consuming = True
         for queue in self._queues.values():
             self._start(queue)
+
+    async def drain(self, queue: str) -> int:
+        target = _registered(self._queues, queue)
+        dropped = 0
+        while not target.waiting.empty():
+            job = target.waiting.get_nowait()
+            target.unfinished.discard(job.id)
+            dropped += 1
+        return dropped
 
     def _start(self, queue: _LocalQueue) -> None:
         for _ in range(queue.options.concurrency):
@@ -317,6 +330,14 @@ class RedisJobQueue:
             self._workers.append(worker)
             self._running.append(asyncio.create_task(worker.start()))
 
+    async def drain(self, queue: str) -> int:
+        target = _registered(self._queues, queue)
+        saq = target.saq
+        # One script, so no consumer takes a job between reading the list and deleting it.
+        script = saq.redis.register_script(_DRAIN_SCRIPT)
+        dropped = await script(keys=[saq._incomplete, saq._queued], client=saq.redis)
+        return int(dropped or 0)
+
     async def stats(self) -> list[QueueStats]:
         result = []
         for queue in self._queues.values():
@@ -352,6 +373,19 @@ class RedisJobQueue:
             await queue.saq.disconnect()
         self._workers.clear()
         self._running.clear()
+
+
+# saq keeps a job's id in `queued` (a list, taken by consumers) and `incomplete` (a sorted set
+# that also makes a key unique); the id names the job's data. Dropping all three forgets it.
+_DRAIN_SCRIPT = """
+local ids = redis.call('LRANGE', KEYS[2], 0, -1)
+for _, id in ipairs(ids) do
+    redis.call('ZREM', KEYS[1], id)
+    redis.call('DEL', id)
+end
+redis.call('DEL', KEYS[2])
+return #ids
+"""
 
 
 class _PatientRedisQueue(RedisQueue):

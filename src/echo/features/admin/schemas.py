@@ -54,3 +54,47 @@ class UpdateUserRequest(InputModel):
 
 class TemporaryPassword(ApiModel):
     temporary_password: str
+
+
+class LibraryInfo(ApiModel):
+    """`GET /admin/library`: the library folder and what it holds."""
+
+    path: str | None
+    exists: bool
+    readable: bool
+    file_count: int
+    mounted_paths: list[str]
+
+
+class LibraryPathRequest(InputModel):
+    path: str = Field(min_length=1, max_length=4096)
+
+
+class LibraryPathResult(ApiModel):
+    success: bool
+    message: str
+    path: str
+    file_count: int
+
+
+class AdminSetting(ApiModel):
+    key: str
+    value: str
+    type: str
+    is_default: bool
+
+
+class AdminSettingList(ApiModel):
+    settings: list[AdminSetting]
+
+
+class SettingValueRequest(InputModel):
+    value: str = Field(max_length=4096)
+
+
+class SettingChange(ApiModel):
+    success: bool
+    key: str
+    old_value: str | None
+    new_value: str
+    created: bool

@@ -100,9 +100,11 @@ async def search_albums(
     return await service.search_albums(services, query, skip, clamp(take, 1, 100))
 
 
-@router.get("/{album_id}", responses={404: {}})
-async def get_album(album_id: uuid.UUID, services: ServicesDep) -> AlbumView:
-    return await service.get_album(services, album_id)
+@router.get("/{album_id}", response_model=AlbumView, responses={404: {}})
+async def get_album(album_id: uuid.UUID, services: ServicesDep) -> Response:
+    # The most read route: the cached JSON document goes out as it is (no model round trip).
+    document = await service.get_album_json(services, album_id)
+    return Response(document, media_type="application/json")
 
 
 @router.get("/{album_id}/tracks", responses={404: {}})

@@ -26,7 +26,14 @@ from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from echo.core.cache import Cache
-from echo.core.cached import COUNT_TTL, ENTITY_TTL, PLAYS_TTL, SEARCH_TTL, read_through
+from echo.core.cached import (
+    COUNT_TTL,
+    ENTITY_TTL,
+    PLAYS_TTL,
+    SEARCH_TTL,
+    read_through,
+    read_through_raw,
+)
 from echo.core.paging import Slice
 from echo.features.albums.repository import AlbumRepository
 from echo.features.albums.schemas import AlbumView
@@ -46,6 +53,15 @@ class CachedAlbumRepository:
 
     async def get(self, session: AsyncSession, album_id: uuid.UUID) -> AlbumView | None:
         return await read_through(
+            self.cache,
+            f"album:{album_id}",
+            ENTITY_TTL,
+            _ONE,
+            lambda: self.source.get(session, album_id),
+        )
+
+    async def get_json(self, session: AsyncSession, album_id: uuid.UUID) -> bytes | None:
+        return await read_through_raw(
             self.cache,
             f"album:{album_id}",
             ENTITY_TTL,

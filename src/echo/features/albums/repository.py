@@ -32,6 +32,9 @@ def listed() -> ColumnElement[bool]:
 class AlbumRepository(Protocol):
     async def get(self, session: AsyncSession, album_id: uuid.UUID) -> AlbumView | None: ...
 
+    async def get_json(self, session: AsyncSession, album_id: uuid.UUID) -> bytes | None:
+        """`get` as the JSON document the API sends (camelCase field names)."""
+
     async def newest(self, session: AsyncSession, skip: int, take: int) -> list[AlbumView]: ...
 
     async def count(self, session: AsyncSession) -> int: ...
@@ -77,6 +80,10 @@ class SqlAlbumRepository:
     async def get(self, session: AsyncSession, album_id: uuid.UUID) -> AlbumView | None:
         views = await album_views(session, [album_id])
         return views[0] if views else None
+
+    async def get_json(self, session: AsyncSession, album_id: uuid.UUID) -> bytes | None:
+        album = await self.get(session, album_id)
+        return None if album is None else album.model_dump_json(by_alias=True).encode()
 
     async def newest(self, session: AsyncSession, skip: int, take: int) -> list[AlbumView]:
         query = select(Album.id).where(listed()).order_by(Album.created_at.desc(), Album.id.desc())

@@ -89,6 +89,15 @@ async def get_album(services: Services, album_id: uuid.UUID) -> AlbumView:
     return album
 
 
+async def get_album_json(services: Services, album_id: uuid.UUID) -> bytes:
+    """`get_album` as the JSON document sent to clients: a cached album is sent as cached."""
+    async with services.sessions() as session:
+        document = await services.library.albums.get_json(session, album_id)
+    if document is None:
+        raise NotFound("Album not found")
+    return document
+
+
 async def album_tracks(
     services: Services, album_id: uuid.UUID, skip: int, take: int
 ) -> SkipPage[TrackView]:

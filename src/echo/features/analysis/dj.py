@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
+from typing import TYPE_CHECKING, Any
 
-import av
-import numpy as np
-import numpy.typing as npt
+# NumPy and PyAV are imported inside the functions that decode and analyse: those run in the
+# analysis pool, while the server imports this module only for its key, Camelot and energy helpers
+# and would otherwise carry both libraries in its resident memory from start-up.
+if TYPE_CHECKING:
+    import av
+    import numpy as np
+    import numpy.typing as npt
+
+    Samples = npt.NDArray[np.float32]
 
 SAMPLE_RATE = 44_100
 SEGMENT_SECONDS = 60.0
@@ -20,8 +28,6 @@ SEGMENT_START = 0.15  # fraction of the duration: past intros, into the body of 
 MIN_BPM, MAX_BPM = 60.0, 200.0
 RECALIBRATION_MINIMUM = 20
 SILENCE_DB = -70.0
-
-Samples = npt.NDArray[np.float32]
 
 # Key names as essentia's Key algorithm spells them; tags may use the other enharmonic spelling.
 _NOTES = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
@@ -98,6 +104,9 @@ def decode_segment(
     A track too short for the whole window starts earlier, so short tracks still give a full
     window when they can.
     """
+    import av
+    import numpy as np
+
     with av.open(str(path)) as container:
         stream = container.streams.audio[0]
         duration = _duration(container, stream)
@@ -142,19 +151,49 @@ def _duration(container: av.container.InputContainer, stream: av.AudioStream) ->
 
 
 def _mono(frame: av.AudioFrame) -> Samples:
+    import numpy as np
+
     planes = frame.to_ndarray()
     return np.asarray(planes.mean(axis=0), dtype=np.float32)
 
 
-def analyze_dj(samples: Samples, sample_rate: int = SAMPLE_RATE) -> DjFeatures:
-    """Tempo, key, energy and danceability of a mono segment, with essentia."""
+@dataclass(frozen=True)
+class _Algorithms:
+    rhythm: Any
+    key: Any
+    danceability: Any
+    dynamic_complexity: Any
+
+
+@functools.cache
+def _algorithms() -> _Algorithms:
+    """Essentia's algorithms, configured once per process: RhythmExtractor2013 takes 0.1 s to
+    set up, a sixth of what it then spends on a segment. These give the same results however
+    often they are reused (OnsetRate does not: it is built for each segment)."""
     # Imported here, not at the top: only the analysis workers pay for loading essentia.
     import essentia
-    import essentia.standard as es
 
-    # Workers log through the job's result, not essentia's console chatter.
+    # Workers log through the job's result, not essentia's console chatter (which starts as
+    # essentia.standard is imported).
     essentia.log.infoActive = False
     essentia.log.warningActive = False
+    import essentia.standard as es
+
+    return _Algorithms(
+        rhythm=es.RhythmExtractor2013(method="multifeature"),
+        key=es.KeyExtractor(sampleRate=SAMPLE_RATE),
+        danceability=es.Danceability(sampleRate=SAMPLE_RATE),
+        dynamic_complexity=es.DynamicComplexity(sampleRate=SAMPLE_RATE),
+    )
+
+
+def analyze_dj(samples: Samples, sample_rate: int = SAMPLE_RATE) -> DjFeatures:
+    """Tempo, key, energy and danceability of a mono segment, with essentia."""
+    import numpy as np
+
+    algorithms = _algorithms()
+    import essentia.standard as es
+
     if sample_rate != SAMPLE_RATE:
         # Essentia's onset rate is defined at 44.1 kHz only.
         samples = es.Resample(inputSampleRate=sample_rate, outputSampleRate=SAMPLE_RATE)(samples)
@@ -162,17 +201,17 @@ def analyze_dj(samples: Samples, sample_rate: int = SAMPLE_RATE) -> DjFeatures:
     if audio.size < SAMPLE_RATE * 5:
         raise ValueError("less than 5 s of audio to analyse")
 
-    descriptors = _energy_descriptors(audio)
+    descriptors = _energy_descriptors(audio, algorithms)
     # Essentia still "finds" a tempo and a key in digital silence: there are none.
     audible = descriptors.rms_db > SILENCE_DB
-    bpm_estimate, ticks, confidence, _, _ = es.RhythmExtractor2013(method="multifeature")(audio)
+    bpm_estimate, ticks, confidence, _, _ = algorithms.rhythm(audio)
     bpm = refine_bpm(float(bpm_estimate), np.asarray(ticks, dtype=np.float64)) if audible else None
     if bpm is not None and bpm * 2 <= MAX_BPM and _half_beats_as_strong(audio, ticks):
         bpm *= 2
-    tonic, scale, strength = es.KeyExtractor(sampleRate=SAMPLE_RATE)(audio)
+    tonic, scale, strength = algorithms.key(audio)
     key = key_name(tonic, scale) if audible and strength > 0 else None
     raw = raw_energy(descriptors)
-    dance, _ = es.Danceability(sampleRate=SAMPLE_RATE)(audio)
+    dance, _ = algorithms.danceability(audio)
     return DjFeatures(
         bpm=fold_bpm(bpm) if bpm else None,
         bpm_confidence=float(confidence) if bpm else 0.0,
@@ -195,6 +234,8 @@ def refine_bpm(estimate: float, ticks: npt.NDArray[np.float64]) -> float | None:
     ticks are right, so the slope of tick time against beat number gives the tempo within
     a few hundredths.
     """
+    import numpy as np
+
     if estimate <= 0:
         return None
     if ticks.size < 8:
@@ -217,6 +258,8 @@ def _half_beats_as_strong(audio: Samples, ticks: npt.NDArray[np.float32]) -> boo
     track whose half-beats hit as hard as its beats is then really at twice the tempo, while
     off-beat hi-hats, weaker than the kick, keep the tempo as found.
     """
+    import numpy as np
+
     if len(ticks) < 8:
         return False
     hop = 256
@@ -240,12 +283,13 @@ def _half_beats_as_strong(audio: Samples, ticks: npt.NDArray[np.float32]) -> boo
     return on_beat > 0 and half >= 0.75 * on_beat
 
 
-def _energy_descriptors(audio: Samples) -> EnergyDescriptors:
+def _energy_descriptors(audio: Samples, algorithms: _Algorithms) -> EnergyDescriptors:
     import essentia.standard as es
+    import numpy as np
 
     rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64))))
     _, onset_rate = es.OnsetRate()(audio)
-    complexity, _ = es.DynamicComplexity(sampleRate=SAMPLE_RATE)(audio)
+    complexity, _ = algorithms.dynamic_complexity(audio)
     spectrum = _magnitude_spectra(audio, frame_size=2048, hop=1024)
     power = spectrum.sum(axis=1)
     audible = spectrum[power > 1e-6 * max(float(power.max()), 1e-12)]
@@ -268,6 +312,8 @@ def _energy_descriptors(audio: Samples) -> EnergyDescriptors:
 
 
 def _magnitude_spectra(audio: Samples, frame_size: int, hop: int) -> npt.NDArray[np.float32]:
+    import numpy as np
+
     if audio.size < frame_size:
         return np.zeros((0, frame_size // 2 + 1), np.float32)
     frames = np.lib.stride_tricks.sliding_window_view(audio, frame_size)[::hop]
@@ -295,6 +341,8 @@ def fallback_energy_raw(samples: Samples) -> float:
     The original mapped FFmpeg's `volumedetect` mean volume (the RMS level in dB) to an
     energy; this uses the same scaling as the loudness term of `raw_energy`.
     """
+    import numpy as np
+
     rms = float(np.sqrt(np.mean(np.square(samples, dtype=np.float64)))) if samples.size else 0.0
     return _clamp((20 * math.log10(rms) + 40) / 37) if rms > 0 else 0.0
 

@@ -21,16 +21,23 @@ ABSOLUTE_GATE = -70.0
 RELATIVE_GATE = -10.0
 LRA_RELATIVE_GATE = -20.0
 # The K-weighting IIR pair, applied as its impulse response: without scipy an IIR cannot run
-# fast in numpy, but FFT convolution can. The response decays below 1e-13 of its start within
-# 8192 samples at 48 kHz (slowest pole ≈ 0.995), so the truncation is far under 0.001 LU.
-K_TAPS = 8_192
+# fast in numpy, but FFT convolution can. The response decays by 0.995 a sample (its slowest
+# pole): all it leaves out past 3969 samples sums to under 1e-6 of the signal, so the
+# truncation moves even a 20 Hz tone by less than 1e-5 dB.
+K_TAPS = 3_969
 # True peak: 4x oversampling (BS.1770-4 Annex 2) with a 4 x 32-tap Kaiser-windowed sinc.
 OVERSAMPLE = 4
 PHASE_TAPS = 32
 # Channel weights by FFmpeg channel name: surrounds count +1.5 dB, LFE not at all.
 SURROUND = {"BL", "BR", "SL", "SR", "BC"}
-# Samples per FFT block: with the filter's tail this fills a 2^19-point FFT exactly.
-CHUNK = (1 << 19) - K_TAPS + 1
+# Filtering by overlap-save: each 2^15-point FFT yields FFT_SIZE - K_TAPS + 1 = 28,800 new
+# samples. Transforms this short stay in the CPU's cache, 1.5x faster per sample than
+# 2^19-point ones, for 12 % of each spent on the filter's overlap (with the batching below,
+# the meter takes 0.5 s instead of 0.8 s of CPU on a four-minute stereo track).
+FFT_SIZE = 1 << 15
+HOP = FFT_SIZE - K_TAPS + 1
+# Blocks transformed together (one numpy call each way): about 10 s of audio.
+BATCH = 16 * HOP
 # outro detection, as the original's silencedetect: −60 dB for at least 1 s.
 SILENCE_LEVEL = 10 ** (-60 / 20)
 SILENCE_SECONDS = 1.0
@@ -99,33 +106,38 @@ def filter_bank() -> Signal:
 
 
 class StreamFilter:
-    """FIR filters (a bank of them) applied by FFT overlap-add to a stream of chunks.
+    """A bank of FIR filters applied by FFT overlap-save to a stream of (channels, n) chunks.
 
-    Single precision: a quarter of the memory traffic of doubles, and its 1e-7 relative error
-    is far below 0.001 LU; the energies are summed in double precision afterwards.
+    The input is transformed in double precision (numpy's float64 real FFT is the faster one);
+    the products and the inverse transforms are single precision, half the memory traffic,
+    with a 1e-7 relative error far below 0.001 LU.
     """
 
-    def __init__(self, bank: Signal) -> None:
-        self._bank = np.atleast_2d(bank).astype(np.float32)
-        self._taps = self._bank.shape[1]
+    def __init__(self, bank: Signal, channels: int) -> None:
+        bank = np.atleast_2d(bank)
+        self._taps = bank.shape[1]
+        self.hop = FFT_SIZE - self._taps + 1
         # numpy's stubs type every FFT result as double precision, whatever the input.
-        self._carry: npt.NDArray[Any] | None = None
-        self._spectra: dict[int, npt.NDArray[Any]] = {}
+        self._spectra: npt.NDArray[Any] = np.fft.rfft(bank, FFT_SIZE).astype(np.complex64)
+        self._history = np.zeros((channels, self._taps - 1))
+        # The products of a full batch, reused: 20 MB allocated afresh for every batch cost
+        # more in page faults than the multiplication itself.
+        self._products = np.empty((0,), dtype=np.complex64)
 
-    def feed(self, x: npt.NDArray[np.floating[Any]]) -> npt.NDArray[Any]:
-        """x: (channels, n) → (filters, channels, n), continuing the previous chunk."""
-        n = x.shape[1]
-        size = n + self._taps - 1
-        fft_size = 1 << (size - 1).bit_length()
-        if fft_size not in self._spectra:
-            self._spectra[fft_size] = np.fft.rfft(self._bank, fft_size)
-        signal = x.astype(np.float32, copy=False)
-        spectrum = np.fft.rfft(signal, fft_size)[None, :, :] * self._spectra[fft_size][:, None, :]
-        y = np.fft.irfft(spectrum, fft_size)[:, :, :size]
-        if self._carry is not None:
-            y[:, :, : self._taps - 1] += self._carry
-        self._carry = y[:, :, n:].copy()
-        return y[:, :, :n]
+    def feed(self, x: Signal) -> npt.NDArray[Any]:
+        """x: (channels, blocks × hop) → (filters, channels, blocks, hop), continuing the
+        previous chunk."""
+        joined = np.concatenate([self._history, x], axis=1)
+        self._history = joined[:, joined.shape[1] - self._taps + 1 :]
+        # Each block: the hop's samples behind the taps - 1 before them (a strided view).
+        blocks = np.lib.stride_tricks.sliding_window_view(joined, FFT_SIZE, axis=1)[:, :: self.hop]
+        spectrum = np.fft.rfft(blocks, axis=2).astype(np.complex64)
+        shape = (self._spectra.shape[0], *spectrum.shape)
+        if self._products.shape != shape:
+            self._products = np.empty(shape, dtype=np.complex64)
+        np.multiply(spectrum[None], self._spectra[:, None, None, :], out=self._products)
+        filtered = np.fft.irfft(self._products, FFT_SIZE, axis=3)
+        return filtered[..., self._taps - 1 :]
 
 
 @dataclass(frozen=True)
@@ -152,34 +164,35 @@ class Meter:
     """Measures one signal fed in chunks of (channels, samples) at RATE."""
 
     def __init__(self, channel_names: list[str]) -> None:
+        channels = len(channel_names)
         self._weights = channel_weights(channel_names)
-        self._bank = StreamFilter(filter_bank())
+        self._bank = StreamFilter(filter_bank(), channels)
         self._pending: list[Signal] = []
         self._pending_count = 0
         self._energy: list[Signal] = []
-        self._remainder = np.zeros(len(channel_names))
-        self._remainder_count = 0
+        # Squared K-weighted samples of a sub-block still incomplete at the end of a chunk.
+        self._squares_rest = np.zeros((channels, 0), dtype=np.float32)
         self._quiet: list[npt.NDArray[np.bool_]] = []
-        self._cell_rest = np.zeros((len(channel_names), 0))
+        self._cell_rest = np.zeros((channels, 0))
         self._samples = 0
         self._samples_seen = False
         self._sample_peak = 0.0
         self._true_peak = 0.0
 
     def feed(self, samples: Signal) -> None:
-        # Decoders hand over ~1000-sample frames; FFTs pay off on chunks of a few seconds.
+        # Decoders hand over ~1000-sample frames; FFTs pay off on batches of seconds.
         self._pending.append(samples)
         self._pending_count += samples.shape[1]
-        if self._pending_count >= CHUNK:
+        if self._pending_count >= BATCH:
             self._flush()
 
     def _flush(self, final: bool = False) -> None:
         if not self._pending_count:
             return
-        buffered = np.concatenate(self._pending, axis=1)
-        whole = buffered.shape[1] if final else buffered.shape[1] // CHUNK * CHUNK
-        for start in range(0, whole, CHUNK):
-            self._process(buffered[:, start : min(start + CHUNK, whole)])
+        buffered = np.concatenate(self._pending, axis=1).astype(np.float64, copy=False)
+        whole = buffered.shape[1] if final else buffered.shape[1] // BATCH * BATCH
+        for start in range(0, whole, BATCH):
+            self._process(buffered[:, start : min(start + BATCH, whole)])
         self._pending = [buffered[:, whole:]]
         self._pending_count = buffered.shape[1] - whole
 
@@ -197,54 +210,59 @@ class Meter:
         )
 
     def _process(self, x: Signal) -> None:
-        self._samples += x.shape[1]
-        if x.size:
-            self._sample_peak = max(self._sample_peak, float(np.abs(x).max()))
-            filtered = self._bank.feed(x)
-            upsampled = filtered[1:]
-            if not self._samples_seen:
-                # Files often start mid-wave (encoder delay trimmed): from the implicit zeros
-                # before them that is a step, whose ringing is no peak of the audio. The first
-                # outputs see those zeros; the sample peak still covers that instant.
-                upsampled = upsampled[:, :, PHASE_TAPS:]
-                self._samples_seen = True
-            if upsampled.size:
-                self._true_peak = max(self._true_peak, float(np.abs(upsampled).max()))
-        else:
-            filtered = np.zeros((1, x.shape[0], 0), dtype=np.float32)
-        weighted = filtered[0].astype(np.float64)
-        squares = weighted * weighted
-        # Sub-blocks continue across chunks: a partial one waits for the next chunk.
-        running = np.cumsum(squares, axis=1)
-        sums = (
-            np.concatenate([np.zeros((x.shape[0], 1)), running], axis=1) + self._remainder[:, None]
-        )
-        start = SUB_BLOCK - self._remainder_count
-        edges = np.arange(start, x.shape[1] + 1, SUB_BLOCK)
-        if edges.size:
-            first = sums[:, edges[0]]
-            rest = np.diff(sums[:, edges], axis=1) if edges.size > 1 else np.zeros((x.shape[0], 0))
-            per_channel = np.concatenate([first[:, None], rest], axis=1) / SUB_BLOCK
-            self._energy.append(self._weights @ per_channel)
-            self._remainder = sums[:, -1] - sums[:, edges[-1]]
-            self._remainder_count = x.shape[1] - int(edges[-1])
-        else:
-            self._remainder = sums[:, -1]
-            self._remainder_count += x.shape[1]
-        self._collect_quiet(x)
+        count = x.shape[1]
+        if not count:
+            return
+        self._samples += count
+        self._sample_peak = max(self._sample_peak, _peak(x))
+        # The last chunk is padded with silence to whole blocks; its outputs past the end go.
+        padded = -count % self._bank.hop
+        if padded:
+            x = np.concatenate([x, np.zeros((x.shape[0], padded))], axis=1)
+        filtered = self._bank.feed(x)
+        channels = x.shape[0]
+        upsampled = filtered[1:]
+        if padded or not self._samples_seen:
+            # Files often start mid-wave (encoder delay trimmed): from the implicit zeros
+            # before them that is a step, whose ringing is no peak of the audio. The first
+            # outputs see those zeros; the sample peak still covers that instant. (Flattening
+            # copies: only the first and last chunks pay for it.)
+            skip = 0 if self._samples_seen else PHASE_TAPS
+            upsampled = upsampled.reshape(OVERSAMPLE, channels, -1)[:, :, skip:count]
+            self._samples_seen = True
+        if upsampled.size:
+            self._true_peak = max(self._true_peak, _peak(upsampled))
+        weighted = filtered[0]
+        squared = (weighted * weighted).reshape(channels, -1)[:, :count]
+        # Sub-blocks continue across chunks: a partial one waits for the next chunk (and the
+        # one partial at the end of the signal is left out).
+        squares = np.concatenate([self._squares_rest, squared], axis=1)
+        whole = squares.shape[1] // SUB_BLOCK * SUB_BLOCK
+        per_channel = squares[:, :whole].reshape(squares.shape[0], -1, SUB_BLOCK)
+        # Summed in double precision: 4800 single-precision squares would lose digits.
+        means = per_channel.sum(axis=2, dtype=np.float64) / SUB_BLOCK
+        self._energy.append(self._weights @ means)
+        self._squares_rest = squares[:, whole:]
+        self._collect_quiet(x[:, :count])
 
     def _collect_quiet(self, x: Signal) -> None:
         cells = np.concatenate([self._cell_rest, x], axis=1)
         whole = cells.shape[1] // SILENCE_CELL * SILENCE_CELL
-        peaks = np.abs(cells[:, :whole]).reshape(cells.shape[0], -1, SILENCE_CELL).max(axis=(0, 2))
+        grid = cells[:, :whole].reshape(cells.shape[0], -1, SILENCE_CELL)
+        peaks = np.maximum(grid.max(axis=(0, 2)), -grid.min(axis=(0, 2)))
         self._quiet.append(peaks < SILENCE_LEVEL)
         self._cell_rest = cells[:, whole:]
 
     def _quiet_cells(self) -> npt.NDArray[np.bool_]:
         if self._cell_rest.shape[1]:
-            self._quiet.append(np.array([np.abs(self._cell_rest).max() < SILENCE_LEVEL]))
+            self._quiet.append(np.array([_peak(self._cell_rest) < SILENCE_LEVEL]))
             self._cell_rest = self._cell_rest[:, :0]
         return np.concatenate(self._quiet) if self._quiet else np.zeros(0, dtype=bool)
+
+
+def _peak(x: npt.NDArray[np.floating[Any]]) -> float:
+    """max |x|, without the temporary array np.abs would make."""
+    return max(float(x.max()), -float(x.min()))
 
 
 def _lufs(energy: Signal | float) -> Signal:

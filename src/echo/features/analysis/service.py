@@ -8,8 +8,8 @@ import math
 import uuid
 import weakref
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy.exc import IntegrityError
 
 from echo.bootstrap import Services
@@ -17,27 +17,32 @@ from echo.core.db import utcnow
 from echo.core.errors import NotFound
 from echo.core.pool import TaskCrashed, TaskTimedOut
 from echo.features.analysis import repository
-from echo.features.analysis.loudness import Loudness, album_loudness
 from echo.features.analysis.measure import LoudnessFailure, measure_file
 from echo.features.analysis.models import DONE, FAILED, PENDING, AlbumLoudness
 from echo.features.analysis.schemas import (
+    PREFER_TAGS_SETTING,
     Gains,
+    LoudnessValues,
     LufsProgress,
     LufsStatus,
     RetryResult,
-    measured_gains,
-    tag_gains,
+    effective_gains,
+    setting_on,
 )
 from echo.features.scanner.events import NAMESPACE
 from echo.features.system_settings import repository as settings_repository
 from echo.features.tracks.models import Track
+
+# NumPy and the loudness meter are only needed once an album's tracks are all measured
+# (`_refresh_album` imports them then): an idle server does not load them.
+if TYPE_CHECKING:
+    from echo.features.analysis.loudness import Loudness
 
 log = logging.getLogger(__name__)
 
 LUFS_QUEUE = "lufs-analysis"
 PROGRESS_EVENT = "lufs:progress"
 AUTO_ANALYSIS_SETTING = "lufs.auto_analysis.enabled"
-PREFER_TAGS_SETTING = "lufs.prefer_tags"
 # Session figures live in the cache, so every serve and worker process reports the same run.
 SESSION_KEY = "analysis:lufs:session"
 SESSION_TTL = 7 * 24 * 3600
@@ -47,15 +52,15 @@ def _job_key(track_id: uuid.UUID) -> str:
     return f"lufs:{track_id}"
 
 
-async def _setting_on(services: Services, key: str, default: bool) -> bool:
+async def setting_enabled(services: Services, key: str, default: bool) -> bool:
     async with services.sessions() as session:
         value = await settings_repository.get_value(session, key)
-    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+    return setting_on(value, default)
 
 
 async def queue_after_scan(services: Services) -> int:
     """Post-scan task: new tracks get measured unless an admin turned that off."""
-    if not await _setting_on(services, AUTO_ANALYSIS_SETTING, True):
+    if not await setting_enabled(services, AUTO_ANALYSIS_SETTING, True):
         return 0
     return await queue_pending(services)
 
@@ -121,9 +126,35 @@ async def analyse_track(
     if isinstance(outcome, LoudnessFailure):
         log.warning("Loudness of %s not measured: %s", path, outcome.error)
     await _store(services, track_id, outcome)
-    await _refresh_album(services, album_id)
-    await emit_progress(services)
+    album_done = await _refresh_album(services, album_id)
+    await forget_track_payload(services, track_id, album_id if album_done else None)
+    async with services.sessions() as session:
+        run_over = not (await repository.count_by_status(session)).get(PENDING, 0)
+    if run_over:
+        await forget_all_track_payloads(services)
+    await emit_progress(services)  # last, so an idle progress means the cache is fresh too
     return outcome
+
+
+# Cache prefixes whose keys may hold track payloads (tracks/cache.py's key table).
+TRACK_PAYLOAD_PREFIXES = ("track", "album:", "genre:", "search:tracks:")
+
+
+async def forget_track_payload(
+    services: Services, track_id: uuid.UUID, album_id: uuid.UUID | None
+) -> None:
+    """After a track's analysis: its cached payload, and its album's pages once the album is
+    done (as a rating drops its item's keys). Lists holding the track (newest, genre,
+    search) are dropped with the rest when the run ends: one pass over the cache per run,
+    not per track."""
+    await services.cache.delete(f"track:{track_id}")
+    if album_id is not None:
+        await services.cache.delete_prefix(f"album:{album_id}")
+
+
+async def forget_all_track_payloads(services: Services) -> None:
+    for prefix in TRACK_PAYLOAD_PREFIXES:
+        await services.cache.delete_prefix(prefix)
 
 
 async def _store(
@@ -151,13 +182,18 @@ def _finite(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
 
 
-async def _refresh_album(services: Services, album_id: uuid.UUID) -> None:
-    """Once none of the album's tracks is pending, its loudness is gated over all of them.
-    Two tracks finishing together may both get here; the second write wins, same values."""
+async def _refresh_album(services: Services, album_id: uuid.UUID) -> bool:
+    """Once none of the album's tracks is pending, its loudness is gated over all of them
+    (True). Two tracks finishing together may both get here; the second write wins, same
+    values."""
+    import numpy as np
+
+    from echo.features.analysis.loudness import album_loudness
+
     for _ in range(2):
         async with services.sessions() as session:
             if await repository.album_pending(session, album_id):
-                return
+                return False
             tracks = await repository.album_measurements(session, album_id)
             row = await repository.get_album(session, album_id)
             if row is None:
@@ -173,9 +209,10 @@ async def _refresh_album(services: Services, album_id: uuid.UUID) -> None:
             row.analyzed_at = utcnow()
             try:
                 await session.commit()
-                return
+                return True
             except IntegrityError:
                 await session.rollback()  # the other one inserted first: update its row
+    return True
 
 
 async def _set_current(services: Services, title: str) -> None:
@@ -188,7 +225,7 @@ async def lufs_status(services: Services) -> LufsStatus:
     async with services.sessions() as session:
         counts = await repository.count_by_status(session)
         state = await services.cache.get(SESSION_KEY)
-        started = _started_at(state)
+        started = started_at_of(state)
         processed = await repository.processed_since(session, started) if started else 0
     pending = counts.get(PENDING, 0)
     eta = None
@@ -207,7 +244,7 @@ async def lufs_status(services: Services) -> LufsStatus:
     )
 
 
-def _started_at(state: object) -> datetime | None:
+def started_at_of(state: object) -> datetime | None:
     if isinstance(state, dict) and isinstance(state.get("startedAt"), str):
         return datetime.fromisoformat(state["startedAt"])
     return None
@@ -247,23 +284,22 @@ async def _emit_progress(services: Services) -> LufsProgress:
 async def track_gains(services: Services, track_id: uuid.UUID) -> Gains:
     """The gains a player applies: measured, or the file's ReplayGain tags when an admin
     prefers them (or nothing was measured)."""
-    prefer_tags = await _setting_on(services, PREFER_TAGS_SETTING, False)
+    prefer_tags = await setting_enabled(services, PREFER_TAGS_SETTING, False)
     async with services.sessions() as session:
         track = await session.get(Track, track_id)
         if track is None:
             raise NotFound("Track not found")
         measured = await repository.get(session, track_id)
         album = await repository.get_album(session, track.album_id)
-    outro = measured.outro_start if measured is not None else None
-    tagged = track.rg_track_gain is not None
-    has_measurement = measured is not None and measured.integrated_lufs is not None
-    if tagged and (prefer_tags or not has_measurement):
-        return tag_gains(
-            track.rg_track_gain, track.rg_track_peak, track.rg_album_gain, track.rg_album_peak,
-            outro,
-        )  # fmt: skip
-    return measured_gains(
-        measured,
-        album.integrated_lufs if album is not None else None,
-        album.true_peak_db if album is not None else None,
+    values = LoudnessValues(
+        tag_track_gain=track.rg_track_gain,
+        tag_track_peak=track.rg_track_peak,
+        tag_album_gain=track.rg_album_gain,
+        tag_album_peak=track.rg_album_peak,
+        lufs=measured.integrated_lufs if measured is not None else None,
+        true_peak_db=measured.true_peak_db if measured is not None else None,
+        outro_start=measured.outro_start if measured is not None else None,
+        album_lufs=album.integrated_lufs if album is not None else None,
+        album_true_peak_db=album.true_peak_db if album is not None else None,
     )
+    return effective_gains(values, prefer_tags)

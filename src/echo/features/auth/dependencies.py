@@ -16,7 +16,8 @@ from echo.features.users.models import User
 _bearer = HTTPBearer(auto_error=False, description="Access token from /api/auth/login")
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
+    # async: FastAPI runs a plain `def` dependency in a worker thread, a hop on every request.
     services: Services = request.app.state.services
     return services
 

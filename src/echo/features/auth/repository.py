@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, Exists, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from echo.features.auth.models import RefreshToken, RevokedToken
+from echo.features.users.models import User
 
 
 def add_refresh_token(session: AsyncSession, token: RefreshToken) -> None:
@@ -30,14 +31,28 @@ async def mark_refresh_token_used(session: AsyncSession, jti: str, now: datetime
     return result.rowcount == 1
 
 
-async def is_session_live(session: AsyncSession, session_id: str) -> bool:
+def _live(session_id: str) -> Exists:
     """A login is live while its chain holds an unused refresh token; revoking marks them all."""
-    live = await session.scalar(
+    return (
         select(RefreshToken.jti)
         .where(RefreshToken.session_id == session_id, RefreshToken.used_at.is_(None))
-        .limit(1)
+        .exists()
     )
-    return live is not None
+
+
+async def is_session_live(session: AsyncSession, session_id: str) -> bool:
+    return bool(await session.scalar(select(_live(session_id))))
+
+
+async def session_user(
+    session: AsyncSession, session_id: str, user_id: uuid.UUID
+) -> tuple[bool, User | None]:
+    """(whether the login is live, its user) in one round trip: every authenticated request
+    asks both."""
+    row = (await session.execute(select(User, _live(session_id)).where(User.id == user_id))).first()
+    if row is None:
+        return await is_session_live(session, session_id), None
+    return bool(row[1]), row[0]
 
 
 async def revoke_session(session: AsyncSession, session_id: str, now: datetime) -> None:

@@ -25,6 +25,10 @@ class LoginUser(ApiModel):
     name: str | None
     is_admin: bool
     has_avatar: bool
+    # The account's appearance and language, so a client applies them as soon as it signs in
+    # (the spec's payload lacks them; they are only ever saved otherwise).
+    theme: str
+    language: str
     created_at: datetime
 
 

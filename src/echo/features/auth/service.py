@@ -134,9 +134,9 @@ async def authenticate(services: Services, access_token: str) -> Authenticated:
             raise Unauthorized("Token revoked")
         # Ending a login (reset, deactivation, password change elsewhere, replay) ends its
         # access tokens too, or a stolen one could outlive the password reset meant to stop it.
-        if not await repository.is_session_live(session, claims.session_id):
+        live, user = await repository.session_user(session, claims.session_id, claims.user_id)
+        if not live:
             raise Unauthorized("Session ended")
-        user = await users.get(session, claims.user_id)
         if user is None or not user.is_active:
             raise Unauthorized("User is not active")
         return Authenticated(user, claims)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw
+# Pillow is imported when a placeholder is first drawn, not with the server's modules.
+if TYPE_CHECKING:
+    from PIL import Image
 
 # Bump when the drawing changes, so clients revalidating with the old ETag get the new image.
 VERSION = 1
@@ -21,6 +24,8 @@ def placeholder_path(data_dir: Path, size: int) -> Path:
 
 
 def _draw(size: int) -> Image.Image:
+    from PIL import Image, ImageDraw
+
     # Drawn four times larger and scaled down: Pillow's ellipses have no anti-aliasing.
     big = size * 4
     image = Image.new("RGB", (big, big), BACKGROUND)

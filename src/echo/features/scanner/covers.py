@@ -10,9 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
-
-from echo.features.scanner.tags import TagError, embedded_picture
+# Pillow and the tag reader (mutagen) are imported where covers are extracted, in the scan
+# pool's processes: the server imports this module only for the cover paths and sizes.
 
 COVER_NAMES = ("cover", "folder", "front", "album")
 COVER_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
@@ -62,6 +61,8 @@ def cover_path(covers_dir: Path, cover_hash: str, size: int | None = None, fmt: 
 
 def _store(covers_dir: Path, data: bytes) -> str:
     """Writes the original and its variants unless this hash is already stored."""
+    from PIL import Image
+
     cover_hash = hashlib.sha256(data).hexdigest()[:40]
     with Image.open(io.BytesIO(data)) as image:
         if image.width * image.height > MAX_PIXELS:
@@ -97,6 +98,8 @@ def extract_covers(requests: Sequence[CoverRequest], covers_dir: str) -> list[Co
 
 
 def _extract(request: CoverRequest, covers_dir: Path) -> CoverResult:
+    from echo.features.scanner.tags import TagError, embedded_picture
+
     for folder in request.folders:
         image = find_folder_image(folder)
         if image is not None:

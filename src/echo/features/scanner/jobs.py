@@ -12,6 +12,7 @@ from typing import Any
 from echo.bootstrap import Services
 from echo.core.errors import Conflict
 from echo.core.realtime import ProgressThrottle
+from echo.features.analysis import dj_service
 from echo.features.analysis import service as analysis_service
 from echo.features.scanner import service
 from echo.features.scanner.events import NAMESPACE, completed_event, progress_event, timestamp
@@ -116,3 +117,7 @@ async def _after_scan(services: Services) -> None:
         await analysis_service.queue_after_scan(services)
     except Exception:
         log.exception("Could not queue loudness analysis after the scan")
+    try:
+        await dj_service.queue_after_scan(services)
+    except Exception:
+        log.exception("Could not queue DJ analysis after the scan")

@@ -17,13 +17,26 @@ import socket
 import struct
 import time
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import av
-from av.audio.stream import AudioStream
+# The server imports this module for the job and format types only: PyAV is imported where
+# it decodes, in the zygote's children (the forkserver preloads it, see bootstrap.py), so it
+# is not part of the server's resident memory.
+if TYPE_CHECKING:
+    import av
+    from av.audio.stream import AudioStream
 
 HEADER = struct.Struct(">cI")
 DATA, ERROR, END = b"D", b"E", b"Z"
+
+
+@dataclass(frozen=True, slots=True)
+class CachedContainer:
+    """Where a finished transcode is kept in another container than the one it streamed in."""
+
+    container: str
+    mime: str
+    extension: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +46,30 @@ class OutputFormat:
     mime: str
     extension: str
     rates: tuple[int, ...]  # sample rates the encoder takes; the first is the fallback
+    cached_as: CachedContainer | None = None
+
+    @property
+    def cached_mime(self) -> str:
+        return self.cached_as.mime if self.cached_as else self.mime
+
+    @property
+    def cached_extension(self) -> str:
+        return self.cached_as.extension if self.cached_as else self.extension
 
 
 OUTPUTS = {
     "opus": OutputFormat("ogg", "libopus", "audio/ogg", "opus", (48_000,)),
     "mp3": OutputFormat("mp3", "libmp3lame", "audio/mpeg", "mp3", (44_100, 48_000, 32_000)),
-    # ADTS, not MP4: an MP4 needs its index written after the audio, so it cannot stream.
+    # Streamed as ADTS, not MP4: an MP4 needs its index written after the audio, so it cannot
+    # stream. Cached as MP4: ADTS has no duration nor index, so a browser playing the cached
+    # file would estimate both from the bit rate (Chromium: 20.12 s for 20.0 s).
     "aac": OutputFormat(
-        "adts", "aac", "audio/aac", "aac", (44_100, 48_000, 32_000, 88_200, 96_000)
+        "adts",
+        "aac",
+        "audio/aac",
+        "aac",
+        (44_100, 48_000, 32_000, 88_200, 96_000),
+        CachedContainer("ipod", "audio/mp4", "m4a"),
     ),
 }
 
@@ -69,6 +98,7 @@ class _Pipe:
         self._pending: list[bytes] = []
         self._pending_bytes = 0
         self._flushed_at: float | None = None
+        self.copy_failed = False
 
     def write(self, data: bytes | memoryview) -> int:
         payload = bytes(data)
@@ -92,7 +122,11 @@ class _Pipe:
         self._pending_bytes = 0
         send(self._fd, DATA, chunk)
         if self._copy is not None:
-            self._copy.write(chunk)
+            try:
+                self._copy.write(chunk)
+            except OSError:  # a full disk costs the cache entry, not the listener's stream
+                self._copy = None
+                self.copy_failed = True
 
 
 def send(fd: int, kind: bytes, payload: bytes = b"") -> None:
@@ -106,6 +140,9 @@ def _output_rate(source_rate: int, rates: tuple[int, ...]) -> int:
 
 
 def transcode(job: TranscodeJob, sink: _Pipe) -> None:
+    import av
+    from av.audio.stream import AudioStream
+
     output = OUTPUTS[job.fmt]
     with av.open(job.source, metadata_errors="ignore") as source:
         if not source.streams.audio:
@@ -154,9 +191,9 @@ def run(job: TranscodeJob, fd: int) -> None:
         sink = _Pipe(fd, copy)
         transcode(job, sink)
         sink.flush()
-        if copy is not None and job.cache_path is not None:
+        if copy is not None and job.cache_path is not None and not sink.copy_failed:
             copy.close()
-            os.replace(job.partial_path or "", job.cache_path)
+            _keep(job, job.cache_path)
         send(fd, END)
     except BrokenPipeError:  # the server stopped reading: the client went away
         pass
@@ -169,6 +206,38 @@ def run(job: TranscodeJob, fd: int) -> None:
         if job.partial_path is not None and os.path.exists(job.partial_path):
             os.unlink(job.partial_path)
         os.close(fd)
+
+
+def _keep(job: TranscodeJob, cache_path: str) -> None:
+    """Moves the finished partial file into the cache, remuxed into its cached container."""
+    import av
+
+    partial = job.partial_path or ""
+    cached_as = OUTPUTS[job.fmt].cached_as
+    if cached_as is None:
+        os.replace(partial, cache_path)
+        return
+    remuxed = f"{partial}.remux.part"
+    try:
+        # faststart: the index goes before the audio, where a player reads the duration.
+        options = {"movflags": "faststart"}
+        with (
+            av.open(partial) as streamed,
+            av.open(remuxed, "w", format=cached_as.container, options=options) as cached,
+        ):
+            audio = streamed.streams.audio[0]
+            stream = cached.add_stream_from_template(audio)
+            for packet in streamed.demux(audio):
+                if packet.dts is None:  # the demuxer's empty packet at the end
+                    continue
+                packet.stream = stream
+                cached.mux(packet)
+        os.replace(remuxed, cache_path)
+    except (OSError, av.FFmpegError):  # costs the cache entry, not the listener's stream
+        pass
+    finally:
+        if os.path.exists(remuxed):
+            os.unlink(remuxed)
 
 
 def zygote(control: socket.socket) -> None:

@@ -6,20 +6,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import fcntl
 import hashlib
 import logging
-import multiprocessing
 import os
-import pickle
 import signal
 import socket
-import threading
 import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from echo.bootstrap import Services
@@ -28,6 +23,7 @@ from echo.features.streaming import transcoder
 from echo.features.streaming.media import browser_can_play
 from echo.features.streaming.service import MediaFile
 from echo.features.streaming.transcoder import DATA, END, HEADER, OUTPUTS, TranscodeJob
+from echo.features.streaming.zygote import PIPE_BYTES, zygote
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +35,6 @@ RENEW_SECONDS = 10.0
 RETRY_AFTER_SECONDS = 5
 # A decoder silent this long is stuck on the file; the client is not kept waiting forever.
 MESSAGE_TIMEOUT_SECONDS = 60.0
-# Room for about a minute of 128 kbit/s audio ahead of a slow client, so the encoder finishes
-# early and its process (and CPU slot) is freed soon rather than at the pace of playback.
-PIPE_BYTES = 1 << 20
 STALE_PARTIAL_SECONDS = 3600.0
 
 
@@ -90,7 +83,7 @@ def _cache_file(services: Services, media: MediaFile, plan: TranscodePlan) -> Pa
         return None
     identity = f"{media.path}\0{media.size}\0{media.mtime_ns}\0{plan.fmt}\0{plan.bitrate}"
     key = hashlib.sha256(identity.encode()).hexdigest()
-    extension = OUTPUTS[plan.fmt].extension
+    extension = OUTPUTS[plan.fmt].cached_extension
     return _cache_dir(services) / key[:2] / f"{key}.{extension}"
 
 
@@ -122,7 +115,7 @@ async def cached_transcode(
         bit_depth=None,
         duration=media.duration,
         download_name=name,
-        content_type=plan.mime,
+        content_type=OUTPUTS[plan.fmt].cached_mime,
     )
 
 
@@ -171,10 +164,10 @@ async def _acquire(services: Services, user_id: uuid.UUID) -> list[tuple[str, st
         if lease is None:
             for taken_key, taken in held:
                 await services.slots.release(taken_key, taken)
+            verb = "run" if who == "You" else "runs"
+            noun = "transcode" if limit == 1 else "transcodes"
             raise TooManyRequests(
-                f"{who} already run{'' if who == 'You' else 's'} {limit} transcodes; "
-                "try again shortly",
-                RETRY_AFTER_SECONDS,
+                f"{who} already {verb} {limit} {noun}; try again shortly", RETRY_AFTER_SECONDS
             )
         held.append((key, lease))
     return held
@@ -201,7 +194,6 @@ class Transcode:
         self._finished = False
         self._closed = False
         self._renewer = asyncio.create_task(self._renew())
-        self.started = time.perf_counter()
 
     async def _renew(self) -> None:
         while True:
@@ -262,93 +254,6 @@ def _prepare_cache(cache_file: Path) -> str:
     return str(cache_file.with_name(f".{cache_file.name}.{uuid.uuid4().hex}.part"))
 
 
-class _Zygote:
-    """The server's handle on the zygote process (see transcoder.py), started on first use
-    and again whenever it is found dead."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._control: socket.socket | None = None
-        self._process: BaseProcess | None = None
-
-    def _ensure_running(self) -> socket.socket:
-        if self._control is not None and self._process is not None and self._process.is_alive():
-            return self._control
-        self._stop()
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        context = multiprocessing.get_context("forkserver")
-        process = context.Process(
-            target=transcoder.zygote, args=(theirs,), name="echo-transcoder", daemon=True
-        )
-        try:
-            process.start()
-        finally:
-            theirs.close()
-        self._control, self._process = ours, process
-        return ours
-
-    def _stop(self) -> None:
-        if self._control is not None:
-            self._control.close()
-        if self._process is not None:
-            self._process.kill()
-            self._process.join(5)
-        self._control = self._process = None
-
-    def spawn(self, job: TranscodeJob) -> tuple[int | None, int]:
-        """Forks a transcoder for `job`: (a pidfd to kill it, the read end of its pipe)."""
-        message = pickle.dumps(job)
-        with self._lock:
-            for attempt in range(2):
-                control = self._ensure_running()
-                receiving, sending = os.pipe()
-                try:
-                    socket.send_fds(control, [message], [sending])
-                    reply = control.recv(32)
-                except OSError:
-                    reply = b""
-                finally:
-                    os.close(sending)
-                if reply:
-                    break
-                os.close(receiving)
-                self._stop()  # died since the last job: start a new one, once
-                if attempt == 1:
-                    raise RuntimeError("The transcoder process does not answer")
-        with contextlib.suppress(OSError, AttributeError):  # Linux; a smaller pipe works too
-            fcntl.fcntl(receiving, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-        try:
-            # A pidfd stays bound to this process even after it exits: no pid reuse race.
-            pidfd: int | None = os.pidfd_open(int(reply))
-        except OSError:  # already finished (a tiny file)
-            pidfd = None
-        return pidfd, receiving
-
-    def close(self) -> None:
-        with self._lock:
-            self._stop()
-
-
-# One per server process, like the forkserver it comes from.
-_zygote = _Zygote()
-
-
-def warm_up() -> None:
-    """Starts the zygote ahead of the first transcode (it takes about a second)."""
-    with _zygote._lock:
-        _zygote._ensure_running()
-
-
-def warm_up_in_background() -> None:
-    def start() -> None:
-        try:
-            warm_up()
-        except Exception:  # the first transcode will try again and report it
-            log.exception("The transcoder process did not start")
-
-    threading.Thread(target=start, name="echo-transcoder-start", daemon=True).start()
-
-
 async def start_transcode(
     services: Services, user_id: uuid.UUID, media: MediaFile, plan: TranscodePlan
 ) -> tuple[Transcode, bytes]:
@@ -366,7 +271,7 @@ async def start_transcode(
             partial_path=partial,
             cache_path=str(cache_file) if cache_file else None,
         )
-        pidfd, fd = await asyncio.to_thread(_zygote.spawn, job)
+        pidfd, fd = await asyncio.to_thread(zygote.spawn, job)
     except BaseException:
         for key, lease in leases:
             await services.slots.release(key, lease)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any, Protocol
 
@@ -15,6 +16,14 @@ from echo.core.paging import Slice
 from echo.core.search import on_index, ranked_matches
 from echo.features.albums.models import Album
 from echo.features.albums.schemas import cover_url
+from echo.features.analysis.dj import camelot, parse_key
+from echo.features.analysis.models import COMPLETED, AlbumLoudness, DjAnalysis, TrackLoudness
+from echo.features.analysis.schemas import (
+    PREFER_TAGS_SETTING,
+    LoudnessValues,
+    effective_gains,
+    setting_on,
+)
 from echo.features.artists.schemas import ArtistRef
 from echo.features.genres.models import Genre, track_genres
 from echo.features.genres.schemas import GenreRef, GenreTrackSort, Order
@@ -163,27 +172,113 @@ class SqlTrackRepository:
         """The payloads of `ids`, in that order, with artists, genres and cover."""
         if not ids:
             return []
-        rows = await session.execute(_with_cover(select(Track)).where(Track.id.in_(ids)))
-        found = {track.id: (track, cover_hash) for track, cover_hash in rows}
+        rows = await session.execute(_payload_query().where(Track.id.in_(ids)))
+        found = {row[0].id: row for row in rows}
         artists = await _artists(session, ids)
         genres = await _genres(session, ids)
-        roots = await self._roots(session)
-        return [
-            _view(track, cover_hash, artists.get(track.id, []), genres.get(track.id, []), roots)
-            for track, cover_hash in (found[i] for i in ids if i in found)
-        ]
-
-    async def _roots(self, session: AsyncSession) -> list[str]:
-        chosen = await settings_repository.get_value(session, LIBRARY_PATH_SETTING)
-        return [*self._library, chosen] if chosen else self._library
+        chosen = await settings_repository.get_values(
+            session, [LIBRARY_PATH_SETTING, PREFER_TAGS_SETTING]
+        )
+        library = chosen.get(LIBRARY_PATH_SETTING)
+        roots = [*self._library, library] if library else self._library
+        prefer_tags = setting_on(chosen.get(PREFER_TAGS_SETTING), False)
+        views = []
+        for row in (found[i] for i in ids if i in found):
+            track, cover_hash = row[0], row[1]
+            view = _view(
+                track, cover_hash, artists.get(track.id, []), genres.get(track.id, []), roots
+            )
+            views.append(_analysed(view, track, _Analysis(*row[2:]), prefer_tags))
+        return views
 
 
 def _ordered(column: Any, order: Order) -> Any:
     return column.asc() if order is Order.ASC else column.desc()
 
 
-def _with_cover(query: Select[Track]) -> Select[Track, str | None]:
-    return query.add_columns(Album.cover_hash).join(Album, Album.id == Track.album_id)
+@dataclass(frozen=True)
+class _Analysis:
+    """The columns of loudness and DJ analysis a payload shows (see `_payload_query`)."""
+
+    lufs: float | None
+    true_peak_db: float | None
+    outro_start: float | None
+    album_lufs: float | None
+    album_true_peak_db: float | None
+    dj_status: str | None
+    bpm: float | None
+    key: str | None
+    camelot_key: str | None
+    energy: float | None
+    danceability: float | None
+
+
+def _payload_query() -> Select[Track, *tuple[Any, ...]]:
+    """A track, its album's cover, and the `_Analysis` columns (outer joins on primary keys)."""
+    return (
+        select(
+            Track,
+            Album.cover_hash,
+            TrackLoudness.integrated_lufs,
+            TrackLoudness.true_peak_db,
+            TrackLoudness.outro_start,
+            AlbumLoudness.integrated_lufs,
+            AlbumLoudness.true_peak_db,
+            DjAnalysis.status,
+            DjAnalysis.bpm,
+            DjAnalysis.key,
+            DjAnalysis.camelot_key,
+            DjAnalysis.energy,
+            DjAnalysis.danceability,
+        )
+        .join(Album, Album.id == Track.album_id)
+        .outerjoin(TrackLoudness, TrackLoudness.track_id == Track.id)
+        .outerjoin(AlbumLoudness, AlbumLoudness.album_id == Track.album_id)
+        .outerjoin(DjAnalysis, DjAnalysis.track_id == Track.id)
+    )
+
+
+def _analysed(view: TrackView, track: Track, found: _Analysis, prefer_tags: bool) -> TrackView:
+    """Gains, BPM, key, energy and danceability: from the analyses, the tags filling in."""
+    gains = effective_gains(
+        LoudnessValues(
+            tag_track_gain=track.rg_track_gain,
+            tag_track_peak=track.rg_track_peak,
+            tag_album_gain=track.rg_album_gain,
+            tag_album_peak=track.rg_album_peak,
+            lufs=found.lufs,
+            true_peak_db=found.true_peak_db,
+            outro_start=found.outro_start,
+            album_lufs=found.album_lufs,
+            album_true_peak_db=found.album_true_peak_db,
+        ),
+        prefer_tags,
+    )
+    if found.dj_status == COMPLETED:
+        bpm, key, code = found.bpm, found.key, found.camelot_key
+        energy, danceability = found.energy, found.danceability
+    else:
+        key = parse_key(track.initial_key)
+        bpm, code = track.bpm, camelot(key)[0] if key else None
+        energy = danceability = None
+    return view.model_copy(
+        update={
+            "rg_track_gain": gains.rg_track_gain,
+            "rg_track_peak": gains.rg_track_peak,
+            "rg_album_gain": gains.rg_album_gain,
+            "rg_album_peak": gains.rg_album_peak,
+            "replay_gain_track_gain": gains.replay_gain_track_gain,
+            "replay_gain_track_peak": gains.replay_gain_track_peak,
+            "replay_gain_album_gain": gains.replay_gain_album_gain,
+            "replay_gain_album_peak": gains.replay_gain_album_peak,
+            "outro_start": gains.outro_start,
+            "bpm": bpm,
+            "key": key,
+            "camelot_key": code,
+            "energy": energy,
+            "danceability": danceability,
+        }
+    )
 
 
 async def _artists(

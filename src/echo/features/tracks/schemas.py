@@ -42,12 +42,24 @@ class TrackView(ApiModel):
     album_artist_name: str
     compilation: bool
     cover_image: str | None
+    # Gains a player applies (analysis/README.md): measured (the original's −16 LUFS fields
+    # and ReplayGain 2.0's −18 LUFS), or the file's ReplayGain tags when an admin prefers them.
     rg_track_gain: float | None
     rg_track_peak: float | None
     rg_album_gain: float | None
     rg_album_peak: float | None
+    # Defaults: payloads cached before these fields existed still read.
+    replay_gain_track_gain: float | None = None
+    replay_gain_track_peak: float | None = None
+    replay_gain_album_gain: float | None = None
+    replay_gain_album_peak: float | None = None
     outro_start: float | None = None
+    # DJ analysis; BPM and key from the tags when they carry them.
     bpm: float | None
+    key: str | None = None
+    camelot_key: str | None = None
+    energy: float | None = None
+    danceability: float | None = None
     initial_key: str | None
     mbz_track_id: str | None
     mbz_release_track_id: str | None

@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-from PIL import Image
-
 from echo.core.errors import UnsupportedMedia
 
 
@@ -34,6 +32,9 @@ MAX_PIXELS = 40_000_000  # refuse decompression bombs long before they reach mem
 
 def detect_image(data: bytes) -> tuple[str, str]:
     """(MIME type, extension) of a JPEG, PNG or WebP image that Pillow can decode fully."""
+    # Imported on the first upload: an idle server does not need Pillow in its memory.
+    from PIL import Image
+
     head = data[:16]
     found = next((kind for kind in _SIGNATURES if kind[0](head)), None)
     if found is None:
