@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from httpx import AsyncClient
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from echo.bootstrap import Services
 from echo.core.db import utcnow
@@ -177,6 +177,35 @@ async def test_search_ignores_accents_and_case_and_ranks_prefix_matches_first(
     assert all("cafe" in fold(a["name"]) for a in albums["data"])
     artists = await get(client, reader, "/api/artists/search/artist cafe")
     assert [a["name"] for a in artists["data"]] == ["Artist Café 2"]
+
+
+async def test_track_search_follows_every_write_to_the_tracks(
+    client: AsyncClient, reader: LoggedIn, bulk: BulkLibrary, services: Services
+) -> None:
+    # On SQLite search counts and ranks in a full-text table that triggers keep: a retitled,
+    # a deleted and a returning track show at once (each term searched once: no cached answer).
+    retitled, gone, back = bulk.tracks[5], bulk.tracks[6], bulk.tracks[7]
+    async with services.sessions() as session:
+        new_title = "Zyxwvut Song"
+        await session.execute(
+            update(Track)
+            .where(Track.id == retitled)
+            .values(title=new_title, search_key=fold(new_title))
+        )
+        await session.execute(update(Track).where(Track.id == back).values(missing_at=utcnow()))
+        await session.commit()
+        await session.execute(update(Track).where(Track.id == back).values(missing_at=None))
+        await session.execute(delete(Track).where(Track.id == gone))
+        await session.commit()
+    keys = {track: fold(title) for track, title in bulk.titles.items() if track != gone}
+    keys[retitled] = fold(new_title)
+
+    found = await get(client, reader, "/api/tracks/search/XWVU")
+    assert (ids(found["data"]), found["total"]) == ([retitled], 1)
+    for track in (retitled, gone, back):
+        term = fold(bulk.titles[track])
+        found = await skip_through(client, reader, f"/api/tracks/search/{term}", take=7)
+        assert set(ids(found)) == {t for t, key in keys.items() if term in key}
 
 
 async def test_one_search_returns_artists_albums_and_tracks_with_their_totals(

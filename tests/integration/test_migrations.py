@@ -7,10 +7,12 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
 from echo.core.db import Base, create_engine
+from echo.migrations.models import include_name
 
 
 def _differences(connection: Connection) -> list[object]:
-    return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
+    context = MigrationContext.configure(connection, opts={"include_name": include_name})
+    return list(compare_metadata(context, Base.metadata))
 
 
 async def test_migrated_schema_matches_the_models(

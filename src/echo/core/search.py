@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, FromClause, Select, case, func, select
+from sqlalchemy import ColumnElement, FromClause, Select, Table, and_, case, func, select
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
@@ -55,6 +56,17 @@ def contains(column: Column, term: str, dialect: str) -> ColumnElement[bool]:
     return _position(column, term, dialect) > 0
 
 
+def starts_with(column: Column, term: str, dialect: str) -> ColumnElement[bool]:
+    """Keys beginning with `term`, as a range of the key's B-tree index: SQLite compares keys
+    byte by byte, so they lie between `term` and `term` with its last character raised; on
+    PostgreSQL LIKE 'term%' is read from the B-tree under the C collation and from the trigram
+    index under others."""
+    last = ord(term[-1])
+    if dialect == "postgresql" or last == sys.maxunicode:
+        return column.like(f"{_escape_like(term)}%", escape="\\")
+    return and_(column >= term, column < term[:-1] + chr(last + 1))
+
+
 def relevance(column: Column, term: str, dialect: str) -> ColumnElement[int]:
     """0 when the key starts with the term, 1 when one of its words does, 2 otherwise."""
     return case(
@@ -82,12 +94,28 @@ async def ranked_matches(
     term: str,
     skip: int,
     take: int,
+    trigrams: Table | None = None,
 ) -> tuple[list[uuid.UUID], int]:
     """The ids `query` selects whose `key` contains `term`, best first, one page of them, and
-    how many match in all. One pass: the total is a window count over the same rows, which
-    halves the work of a separate COUNT when a common word matches thousands of rows."""
+    how many match in all.
+
+    Keys that start with the term rank first, in key order, which is the order of the key's
+    index: when they fill the page it is read straight from the index and the other matches are
+    only counted. Otherwise all matches are ranked, the total being a window count over the same
+    rows (a separate COUNT would read them twice). `trigrams`, on SQLite, is a full-text table
+    of (search_key, id) holding exactly the rows `query` selects, which counts and ranks
+    matches of 3+ characters without reading every key."""
     dialect = session.get_bind().dialect.name
-    matching = query.where(contains(key, term, dialect))
+    if take > 0:
+        prefixed = query.where(starts_with(key, term, dialect)).order_by(key, tie_breaker)
+        ids = list(await session.scalars(prefixed.offset(skip).limit(take)))
+        if len(ids) == take:
+            return ids, await _count_matches(session, query, key, term, dialect, trigrams)
+    if trigrams is not None and dialect == "sqlite" and len(term) >= TRIGRAM:
+        query, key, tie_breaker = select(trigrams.c.id), trigrams.c.search_key, trigrams.c.id
+        matching = query.where(_trigram_match(trigrams, term))
+    else:
+        matching = query.where(contains(key, term, dialect))
     page = (
         matching.add_columns(func.count().over())
         .order_by(relevance(key, term, dialect), key, tie_breaker)
@@ -101,3 +129,26 @@ async def ranked_matches(
         return [], 0
     # Past the end: no row carries the total.
     return [], await session.scalar(select(func.count()).select_from(matching.subquery())) or 0
+
+
+async def _count_matches(
+    session: AsyncSession,
+    query: Select[uuid.UUID],
+    key: Column,
+    term: str,
+    dialect: str,
+    trigrams: Table | None,
+) -> int:
+    if trigrams is not None and dialect == "sqlite" and len(term) >= TRIGRAM:
+        counted = select(func.count()).select_from(trigrams).where(_trigram_match(trigrams, term))
+    else:
+        counted = select(func.count()).select_from(
+            query.where(contains(key, term, dialect)).subquery()
+        )
+    return await session.scalar(counted) or 0
+
+
+def _trigram_match(trigrams: Table, term: str) -> ColumnElement[bool]:
+    """FTS5 with the trigram tokenizer: `term` as one quoted phrase matches it as a substring."""
+    phrase = '"' + term.replace('"', '""') + '"'
+    return trigrams.c.search_key.op("MATCH")(phrase)

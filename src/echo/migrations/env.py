@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from echo.core.db import Base, create_engine
-from echo.migrations.models import import_all_models
+from echo.migrations.models import import_all_models, include_name
 
 import_all_models()
 target_metadata = Base.metadata
@@ -27,6 +27,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -5,14 +5,39 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Uuid,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from echo.core.db import Base, UTCDateTime, new_id, utcnow
 
+LISTED = text("song_count > 0")
+
 
 class Album(Base):
     __tablename__ = "albums"
+    __table_args__ = (
+        # The newest and alphabetical lists read their page in index order instead of sorting
+        # every album.
+        Index("ix_albums_newest", "created_at", "id", sqlite_where=LISTED, postgresql_where=LISTED),
+        Index(
+            "ix_albums_alphabetical",
+            "order_album_name",
+            "id",
+            sqlite_where=LISTED,
+            postgresql_where=LISTED,
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     # Persistent identity: the MusicBrainz album id, else a hash of album artist, name and year.

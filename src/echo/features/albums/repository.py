@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from echo.core.paging import Slice
@@ -25,8 +25,10 @@ from echo.features.tracks.models import Track, TrackArtist
 
 
 def listed() -> ColumnElement[bool]:
-    """Albums with at least one track present; albums whose files all vanished are hidden."""
-    return Album.song_count > 0
+    """Albums with at least one track present; albums whose files all vanished are hidden.
+    Written as a literal (not a bound 0) so that the databases see it implies the condition of
+    the partial indexes on listed albums."""
+    return Album.song_count > literal_column("0")
 
 
 class AlbumRepository(Protocol):

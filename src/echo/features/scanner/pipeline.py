@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from echo.core.db import utcnow
 from echo.features.albums.models import Album
 from echo.features.scanner import repository
-from echo.features.scanner.aggregate import refresh_aggregates
+from echo.features.scanner.aggregate import refresh_aggregates, refresh_planner_statistics
 from echo.features.scanner.covers import CoverRequest, extract_covers
 from echo.features.scanner.parse import ParseFailure, parse_all
 from echo.features.scanner.purge import PurgePolicy, delete_tracks, purge
@@ -251,6 +251,9 @@ async def run_scan(
         if progress.changed or request.repair:
             await refresh_aggregates(session)
         await session.commit()
+        if progress.changed:
+            await refresh_planner_statistics(session)
+            await session.commit()
 
     phases.done("purge+aggregate")
     progress.status = "extracting_covers"

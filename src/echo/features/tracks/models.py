@@ -9,11 +9,14 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Column,
     Float,
     ForeignKey,
     Index,
     Integer,
+    MetaData,
     String,
+    Table,
     Text,
     Uuid,
     false,
@@ -116,3 +119,11 @@ class TrackArtist(Base):
     role: Mapped[str] = mapped_column(String(16), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     artist_name: Mapped[str] = mapped_column(String(512))
+
+
+# SQLite only: the trigram full-text table (FTS5) that track search counts and ranks matches in,
+# holding the present tracks' search keys; migration 0008 creates it and the triggers that keep
+# it in step with every write to tracks. Outside Base.metadata, since the migration owns it.
+tracks_search = Table(
+    "tracks_search", MetaData(), Column("search_key", String), Column("id", Uuid, primary_key=True)
+)

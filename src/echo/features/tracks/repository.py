@@ -29,7 +29,7 @@ from echo.features.genres.models import Genre, track_genres
 from echo.features.genres.schemas import GenreRef, GenreTrackSort, Order
 from echo.features.play_tracking.models import UserPlayStats
 from echo.features.system_settings import repository as settings_repository
-from echo.features.tracks.models import Track, TrackArtist
+from echo.features.tracks.models import Track, TrackArtist, tracks_search
 from echo.features.tracks.schemas import TrackView
 
 # The library folder chosen in the setup wizard or the admin panel (scanner.service reads it too).
@@ -98,7 +98,7 @@ class SqlTrackRepository:
     ) -> Slice[TrackView]:
         query = on_index(select(Track.id), Track, "ix_tracks_search").where(present())
         ids, total = await ranked_matches(
-            session, query, Track.search_key, Track.id, term, skip, take
+            session, query, Track.search_key, Track.id, term, skip, take, tracks_search
         )
         return Slice(items=await self.views(session, ids), total=total)
 
