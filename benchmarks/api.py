@@ -238,7 +238,7 @@ def _uncached(library: BulkLibrary, rng: random.Random) -> dict[str, list[str]]:
             for take in (10, 20)
         ],
         "GET /api/search?q&limit": [
-            f"/api/search?q={quote(term)}&limit={limit}" for term in terms for limit in (5, 10)
+            f"/api/search?q={quote(term)}&limit={limit}" for term in terms for limit in range(5, 21)
         ],
     }
     for paths in loads.values():

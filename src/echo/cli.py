@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 import time
 import uuid
@@ -66,9 +67,15 @@ def serve(
         settings.port = port
     configure_logging(settings.log_level)
     _migrate(settings)
+    application = create_asgi_app(settings)
+    # What is loaded by now (modules, routes, schemas: about 200,000 objects) lives as long as
+    # the process: frozen, the collector's full passes skip it. Each pass over it stalled every
+    # request for 100-150 ms, the slowest 1 % of answers under load.
+    gc.collect()
+    gc.freeze()
     console.print(f"Echo listening on http://{settings.host}:{settings.port}")
     uvicorn.run(
-        create_asgi_app(settings),
+        application,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
