@@ -3,10 +3,11 @@ one in cache.py, picked in bootstrap.py. Repositories never commit."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Select, String, cast, func, literal, select
@@ -181,12 +182,14 @@ class SqlTrackRepository:
         )
         library = chosen.get(LIBRARY_PATH_SETTING)
         roots = [*self._library, library] if library else self._library
+        # With a separator, deepest first: what relative_path tries, in its order.
+        folders = sorted((root.rstrip(os.sep) + os.sep for root in roots), key=len, reverse=True)
         prefer_tags = setting_on(chosen.get(PREFER_TAGS_SETTING), False)
         views = []
         for row in (found[i] for i in ids if i in found):
             track, cover_hash = row[0], row[1]
             view = _view(
-                track, cover_hash, artists.get(track.id, []), genres.get(track.id, []), roots
+                track, cover_hash, artists.get(track.id, []), genres.get(track.id, []), folders
             )
             views.append(_analysed(view, track, _Analysis(*row[2:]), prefer_tags))
         return views
@@ -310,13 +313,13 @@ async def _genres(
     return found
 
 
-def relative_path(path: str, roots: Sequence[str]) -> str:
-    """The path inside the deepest library folder holding it; never an absolute path."""
-    file = PurePath(path)
-    for root in sorted(roots, key=len, reverse=True):
-        if file.is_relative_to(root):
-            return file.relative_to(root).as_posix()
-    return file.name
+def relative_path(path: str, folders: Sequence[str]) -> str:
+    """The path inside the deepest library folder holding it (`folders` end with a separator,
+    deepest first); never an absolute path. String tests: a page of tracks asks this of each."""
+    for folder in folders:
+        if path.startswith(folder):
+            return path[len(folder) :]
+    return os.path.basename(path)
 
 
 def _view(
@@ -324,7 +327,7 @@ def _view(
     cover_hash: str | None,
     artists: list[ArtistRef],
     genres: list[GenreRef],
-    roots: Sequence[str],
+    folders: Sequence[str],
 ) -> TrackView:
     return TrackView(
         id=track.id,
@@ -342,7 +345,7 @@ def _view(
         year=track.year,
         date=track.date,
         duration=track.duration,
-        path=relative_path(track.path, roots),
+        path=relative_path(track.path, folders),
         suffix=track.suffix,
         size=track.size,
         bit_rate=track.bit_rate,
