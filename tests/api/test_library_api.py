@@ -231,6 +231,12 @@ async def test_a_search_shorter_than_two_characters_is_refused(
         assert "at least 2 characters" in response.json()["message"]
     response = await client.get("/api/search", params={"q": "b"}, headers=reader.headers)
     assert response.status_code == 400
+    # A NUL is dropped (no key holds one; SQLite's full-text syntax would end the query at it).
+    response = await client.get("/api/search", params={"q": "\x00b"}, headers=reader.headers)
+    assert response.status_code == 400
+    for path in ("/api/search", "/api/tracks/search/caf%00e"):
+        response = await client.get(path, params={"q": "caf\x00e"}, headers=reader.headers)
+        assert response.status_code == 200, response.text
 
 
 async def test_unknown_ids_answer_404_in_the_error_envelope(

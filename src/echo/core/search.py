@@ -42,7 +42,9 @@ def on_index(query: Select[T], table: Any, index: str) -> Select[T]:
 
 def search_term(query: str) -> str:
     """The folded query; InvalidInput when it is too short to search by."""
-    term = fold(query)
+    # No stored key holds a NUL (PostgreSQL text cannot), and SQLite's full-text query syntax
+    # ends a string at one.
+    term = fold(query.replace("\x00", ""))
     if len(term) < MIN_QUERY_LENGTH:
         raise InvalidInput(f"Search query must be at least {MIN_QUERY_LENGTH} characters")
     return term
