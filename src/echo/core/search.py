@@ -108,12 +108,14 @@ async def ranked_matches(
     of (search_key, id) holding exactly the rows `query` selects, which counts and ranks
     matches of 3+ characters without reading every key."""
     dialect = session.get_bind().dialect.name
+    if dialect != "sqlite" or len(term) < TRIGRAM:
+        trigrams = None  # the table exists on SQLite only, and matches 3+ characters
     if take > 0:
         prefixed = query.where(starts_with(key, term, dialect)).order_by(key, tie_breaker)
         ids = list(await session.scalars(prefixed.offset(skip).limit(take)))
         if len(ids) == take:
             return ids, await _count_matches(session, query, key, term, dialect, trigrams)
-    if trigrams is not None and dialect == "sqlite" and len(term) >= TRIGRAM:
+    if trigrams is not None:
         query, key, tie_breaker = select(trigrams.c.id), trigrams.c.search_key, trigrams.c.id
         matching = query.where(_trigram_match(trigrams, term))
     else:
@@ -141,7 +143,7 @@ async def _count_matches(
     dialect: str,
     trigrams: Table | None,
 ) -> int:
-    if trigrams is not None and dialect == "sqlite" and len(term) >= TRIGRAM:
+    if trigrams is not None:
         counted = select(func.count()).select_from(trigrams).where(_trigram_match(trigrams, term))
     else:
         counted = select(func.count()).select_from(
