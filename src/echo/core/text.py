@@ -20,6 +20,8 @@ _SPACES = re.compile(r"\s+")
 @lru_cache(maxsize=65_536)  # a scan folds the same artist and album names thousands of times
 def fold(text: str) -> str:
     """Lower-case, accents stripped, punctuation unified, spaces collapsed."""
+    if text.isascii():  # most names: nothing to normalise, and casefold() is lower()
+        return _SPACES.sub(" ", text).strip().lower()
     unified = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION)
     decomposed = unicodedata.normalize("NFKD", unified)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

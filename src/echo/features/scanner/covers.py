@@ -17,6 +17,8 @@ COVER_NAMES = ("cover", "folder", "front", "album")
 COVER_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 VARIANT_SIZES = (200, 300, 500)
 MAX_PIXELS = 50_000_000
+# Tracks of an album whose embedded picture is tried.
+MAX_COVER_PICTURES = 3
 
 
 @dataclass(frozen=True, slots=True)

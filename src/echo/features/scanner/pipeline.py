@@ -12,17 +12,18 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from echo.core.db import utcnow
 from echo.features.albums.models import Album
 from echo.features.scanner import repository
 from echo.features.scanner.aggregate import refresh_aggregates, refresh_planner_statistics
-from echo.features.scanner.covers import CoverRequest, extract_covers
+from echo.features.scanner.covers import MAX_COVER_PICTURES, CoverRequest, extract_covers
 from echo.features.scanner.parse import ParseFailure, parse_all
 from echo.features.scanner.purge import PurgePolicy, delete_tracks, purge
 from echo.features.scanner.store import (
+    CoverSources,
     KnownTrack,
     LibraryWriter,
     load_file_states,
@@ -43,6 +44,8 @@ MAX_ERROR_SAMPLES = 1000
 # writers (and pause/cancel requests) waiting no longer than that.
 COMMIT_FILES = 1000
 COMMIT_SECONDS = 0.25
+# The fewest albums per cover task.
+COVER_TASK_ALBUMS = 25
 
 
 class ScanCancelled(Exception):
@@ -176,9 +179,13 @@ async def run_scan(
             if to_parse:
                 await writer.load(session)
     reappeared = [known[path].id for path in reappeared_paths]
+    parsed_paths = {entry.path for entry in to_parse}
     vanished = [known[path] for path in vanished_paths]
-    if to_parse and (vanished or any(track.missing for track in known.values())):
-        writer.offer_move_candidates([*vanished, *(t for t in known.values() if t.missing)])
+    # A missing track whose own path is parsed again is updated there, so it is no candidate:
+    # each track is written at most once per scan.
+    missing_elsewhere = [t for t in known.values() if t.missing and t.path not in parsed_paths]
+    if to_parse and (vanished or missing_elsewhere):
+        writer.offer_move_candidates([*vanished, *missing_elsewhere])
 
     progress.files_total = len(to_parse)
     progress.status = "scanning"
@@ -263,6 +270,8 @@ async def run_scan(
         pool,
         request.covers_dir,
         None if request.force or request.repair else touched_albums,
+        writer.new_album_sources,
+        pool_size,
     )
     phases.done("covers")
     log.info("Scan %s: %d files read; %s", request.scan_id, progress.files_done, phases)
@@ -297,9 +306,12 @@ async def _extract_covers(
     pool: Executor,
     covers_dir: Path,
     albums: set[uuid.UUID] | None,
+    new_albums: dict[uuid.UUID, CoverSources],
+    pool_size: int,
 ) -> int:
     """Covers for albums that have none yet: those this scan touched, or all (`albums` None),
-    a few albums per pool task."""
+    a few albums per pool task. Where to look is known for the albums the scan created; the
+    others' tracks are read back."""
     if albums is not None and not albums:
         return 0
     query = (
@@ -309,35 +321,52 @@ async def _extract_covers(
         .order_by(Album.id, Track.disc_number, Track.track_number, Track.path)
     )
     rows: list[tuple[uuid.UUID, str, bool]] = []
+    requests: list[CoverRequest] = []
     async with sessions() as session:
         if albums is None:
             rows.extend((await session.execute(query)).tuples())
         else:
-            for chunk in _chunks(sorted(albums), 500):
+            # A new album may have been emptied again by the purge and aggregate phases.
+            remaining = set(
+                await session.scalars(
+                    select(Album.id).where(Album.cover_hash.is_(None), Album.song_count > 0)
+                )
+            )
+            requests = [
+                sources.request(album)
+                for album, sources in new_albums.items()
+                if album in remaining and album in albums
+            ]
+            others = sorted(albums.difference(new_albums))
+            for chunk in _chunks(others, 500):
                 rows.extend((await session.execute(query.where(Album.id.in_(chunk)))).tuples())
-    requests = _cover_requests(rows)
+    requests += _cover_requests(rows)
     if not requests:
         return 0
     loop = asyncio.get_running_loop()
-    chunks = [requests[i : i + 25] for i in range(0, len(requests), 25)]
+    # A few tasks per process: most albums cost a folder listing, a found image ~50 ms of
+    # resizing, so small tasks would spend more on the round trips than on the work.
+    size = max(COVER_TASK_ALBUMS, -(-len(requests) // (pool_size * 4)))
     futures = [
-        loop.run_in_executor(pool, extract_covers, chunk, str(covers_dir)) for chunk in chunks
+        loop.run_in_executor(pool, extract_covers, requests[i : i + size], str(covers_dir))
+        for i in range(0, len(requests), size)
     ]
     found = 0
     for future in futures:
         results = await future
-        async with sessions() as session:
-            for result in results:
-                if result.error:
-                    log.warning("Cover of album %s: %s", result.album_id, result.error)
-                if result.cover_hash is None:
-                    continue
-                album = await session.get(Album, uuid.UUID(result.album_id))
-                if album is not None:
-                    album.cover_hash = result.cover_hash
-                    album.cover_source = result.source
-                    found += 1
-            await session.commit()
+        for result in results:
+            if result.error:
+                log.warning("Cover of album %s: %s", result.album_id, result.error)
+        covered = [
+            {"id": uuid.UUID(r.album_id), "cover_hash": r.cover_hash, "cover_source": r.source}
+            for r in results
+            if r.cover_hash is not None
+        ]
+        if covered:
+            async with sessions() as session:
+                await session.execute(update(Album), covered)  # by primary key
+                await session.commit()
+            found += len(covered)
     return found
 
 
@@ -346,7 +375,7 @@ def _cover_requests(rows: Sequence[tuple[uuid.UUID, str, bool]]) -> list[CoverRe
     pictures: dict[uuid.UUID, list[str]] = {}
     for album_id, path, has_picture in rows:
         folders.setdefault(album_id, {})[os.path.dirname(path)] = None
-        if has_picture and len(pictures.setdefault(album_id, [])) < 3:
+        if has_picture and len(pictures.setdefault(album_id, [])) < MAX_COVER_PICTURES:
             pictures[album_id].append(path)
         pictures.setdefault(album_id, [])
     return [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from echo.core.text import fold, sort_key
 from echo.features.albums.models import Album
 from echo.features.artists.models import Artist
 from echo.features.genres.models import Genre, track_genres
+from echo.features.scanner.covers import MAX_COVER_PICTURES, CoverRequest
 from echo.features.scanner.identity import (
     UNKNOWN_ALBUM,
     UNKNOWN_ARTIST,
@@ -55,6 +57,26 @@ class BatchResult:
     new_artists: int = 0
 
 
+@dataclass(slots=True)
+class CoverSources:
+    """An album's folders and the first tracks with an embedded picture, in disc and track
+    order (the order the cover phase tries them in)."""
+
+    folders: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    pictures: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def add(self, tags: TrackTags) -> None:
+        order = (tags.disc_number or 1, tags.track_number or 0, tags.path)
+        folder = os.path.dirname(tags.path)
+        self.folders[folder] = min(self.folders.get(folder, order), order)
+        if tags.has_embedded_picture:
+            self.pictures = sorted([*self.pictures, order])[:MAX_COVER_PICTURES]
+
+    def request(self, album_id: uuid.UUID) -> CoverRequest:
+        folders = sorted(self.folders, key=self.folders.__getitem__)
+        return CoverRequest(str(album_id), tuple(folders), tuple(p for *_, p in self.pictures))
+
+
 class LibraryWriter:
     """Keeps the artist/album/genre lookups of one scan in memory, so a batch costs a few
     multi-row statements instead of a query per file."""
@@ -69,6 +91,9 @@ class LibraryWriter:
         self._by_mbid: dict[str, KnownTrack] = {}
         self._by_fingerprint: dict[str, KnownTrack] = {}
         self.claimed: set[uuid.UUID] = set()
+        # Where the covers of the albums this scan created can be found, so the cover phase
+        # need not read their tracks back.
+        self.new_album_sources: dict[uuid.UUID, CoverSources] = {}
 
     async def load(self, session: AsyncSession) -> None:
         for row in await session.execute(
@@ -190,6 +215,7 @@ class LibraryWriter:
             if album is None:
                 album = self._albums[pid] = new_id()
                 result.new_albums.append(album)
+                self.new_album_sources[album] = CoverSources()
                 new_albums.append(
                     {
                         "id": album,
@@ -214,6 +240,8 @@ class LibraryWriter:
                     }
                 )
             result.albums.add(album)
+            if (sources := self.new_album_sources.get(album)) is not None:
+                sources.add(tags)
             credited = [
                 artist_id(name, mbid) for name, mbid in _zip_ids(track_artists, tags.mbz_artist_ids)
             ]
@@ -279,9 +307,7 @@ class LibraryWriter:
             await session.execute(delete(track_genres).where(track_genres.c.track_id.in_(ids)))
             await session.execute(update(Track), updates)
         await _insert(session, _table(Track), inserts)
-        await _insert(
-            session, _table(TrackArtist), _unique(links, ("track_id", "artist_id", "role"))
-        )
+        await _insert(session, _table(TrackArtist), links)
         await _insert(session, track_genres, genre_links)
         return result
 
@@ -300,12 +326,23 @@ async def _insert(session: AsyncSession, table: Table, rows: list[dict[str, Any]
         await connection.exec_driver_sql(sql, [values(row) for row in rows])
         return
     params: list[tuple[Any, ...]] = []
+    # The batch's timestamp and its artist, album and genre ids repeat row after row: a value
+    # that is the same object as in the previous row is not converted again.
+    last: list[tuple[Any, Any]] = [(_UNSET, None)] * len(processors)
     for row in rows:
         converted = list(values(row))
-        for index, process in processors:
-            converted[index] = process(converted[index])
+        for slot, (index, process) in enumerate(processors):
+            value = converted[index]
+            previous, result = last[slot]
+            if value is not previous:
+                result = process(value)
+                last[slot] = (value, result)
+            converted[index] = result
         params.append(tuple(converted))
     await connection.exec_driver_sql(sql, params)
+
+
+_UNSET = object()
 
 
 @lru_cache(maxsize=32)
@@ -399,13 +436,6 @@ def _zip_ids(names: Sequence[str], mbids: Sequence[str]) -> list[tuple[str, str 
     if len(mbids) == len(names):
         return list(zip(names, mbids, strict=True))
     return [(name, None) for name in names]
-
-
-def _unique(rows: list[dict[str, Any]], key: tuple[str, ...]) -> list[dict[str, Any]]:
-    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for row in rows:
-        seen.setdefault(tuple(row[k] for k in key), row)
-    return list(seen.values())
 
 
 async def load_file_states(session: AsyncSession) -> dict[str, tuple[int, int, bool]]:

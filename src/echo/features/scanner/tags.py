@@ -10,8 +10,11 @@ from functools import lru_cache
 from typing import Any
 
 import mutagen
+from mutagen.flac import FLAC
+from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 from mutagen.oggopus import OggOpus
+from mutagen.oggvorbis import OggVorbis
 
 from echo.features.scanner.tags_formats import FRONT_COVER, RawTags, extract, pictures
 from echo.features.scanner.tags_values import (
@@ -33,6 +36,8 @@ DEFAULT_SEPARATORS = (" feat. ", " ft. ", " featuring ", ";", " / ")
 OPUS_SAMPLE_RATE = 48_000
 # Sidecar lyrics bigger than this are not lyrics.
 MAX_LRC_BYTES = 1_000_000
+# What mutagen.File reads to tell formats apart.
+HEADER_BYTES = 128
 
 
 class TagError(Exception):
@@ -198,7 +203,12 @@ def _open(path: str) -> tuple[Any, os.stat_result]:
     if stat.st_size == 0:
         raise TagError("the file is empty")
     try:
-        audio = mutagen.File(path)
+        with open(path, "rb") as file:
+            kind = _kind_by_signature(path, file.read(HEADER_BYTES))
+            file.seek(0)
+            audio = kind(file) if kind else mutagen.File(file)
+    except OSError as error:
+        raise TagError(f"cannot read the file: {error.strerror or error}") from error
     # mutagen raises its own errors, but damaged data also surfaces as struct, value, index,
     # overflow or Unicode errors; none of them may stop a scan.
     except Exception as error:
@@ -206,6 +216,29 @@ def _open(path: str) -> tuple[Any, os.stat_result]:
     if audio is None or audio.info is None:
         raise TagError("not a supported audio file")
     return audio, stat
+
+
+def _kind_by_signature(path: str, header: bytes) -> type[Any] | None:
+    """The mutagen class of a common format whose extension and first bytes agree, else None
+    (mutagen.File then scores every format it knows: a quarter of the time of reading a file)."""
+    extension = os.path.splitext(path)[1].lower()
+    if extension == ".mp3" and (header[:3] == b"ID3" or _mpeg_sync(header)):
+        return MP3
+    if extension == ".flac" and header[:4] == b"fLaC":
+        return FLAC
+    if header[:4] == b"OggS":
+        if extension in (".ogg", ".oga") and b"\x01vorbis" in header:
+            return OggVorbis
+        if extension == ".opus" and b"OpusHead" in header:
+            return OggOpus
+    if extension in (".m4a", ".m4b", ".mp4") and header[4:8] == b"ftyp":
+        return MP4
+    return None
+
+
+def _mpeg_sync(header: bytes) -> bool:
+    """An MPEG audio frame starts with 11 set bits."""
+    return len(header) >= 2 and header[0] == 0xFF and header[1] & 0xE0 == 0xE0
 
 
 def _lyrics(path: str, raw: RawTags) -> tuple[str | None, list[SyncedLine]]:
