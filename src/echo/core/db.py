@@ -91,6 +91,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     # SQLite keeps by recycling cached pages (the limit is per process; the OS caches the file).
     cursor.execute(f"PRAGMA soft_heap_limit={SQLITE_HEAP_BYTES}")
     cursor.execute("PRAGMA temp_store=MEMORY")
+    # Checkpoint the WAL every 40 MB instead of every 4: a scan's commits otherwise copied the
+    # same index pages into the database (and synced it) again and again, a fifth of its SQLite
+    # time. The WAL file left behind is cut back to 64 MB.
+    cursor.execute("PRAGMA wal_autocheckpoint=10000")
+    cursor.execute("PRAGMA journal_size_limit=67108864")
     cursor.close()
     # PostgreSQL's md5(), so both databases compute one order (the seeded track shuffle).
     dbapi_connection.create_function("md5", 1, _md5, deterministic=True)

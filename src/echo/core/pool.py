@@ -19,7 +19,21 @@ def create_process_pool(workers: int | None, preload: Sequence[str] = ()) -> Pro
     context = multiprocessing.get_context("forkserver")
     # Modules every task needs, imported once in the forkserver instead of in each worker.
     context.set_forkserver_preload(list(preload))
-    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context)
+    return ProcessPoolExecutor(
+        max_workers=workers or os.cpu_count() or 1,
+        mp_context=context,
+        initializer=_lower_priority,
+    )
+
+
+# Workers yield the CPU to the server process: on a machine with as many workers as cores, the
+# event loop (requests, and a scan's storing of what the workers parsed) would otherwise get
+# only a share of a core while it has work; the workers still take every idle moment.
+WORKER_NICENESS = 10
+
+
+def _lower_priority() -> None:
+    os.nice(WORKER_NICENESS)
 
 
 class TaskTimedOut(Exception):
