@@ -196,7 +196,8 @@ async def run_scan(
     touched_albums: set[uuid.UUID] = set()
     async with sessions() as session:
         uncommitted = 0
-        commit_due = time.monotonic() + COMMIT_SECONDS
+        # The first batch is committed at once, so a request made just after the start is seen.
+        commit_due = time.monotonic()
         async for batch in parse_all(pool, to_parse, request.separators, window=pool_size * 2):
             parsed = [item for item in batch if not isinstance(item, ParseFailure)]
             failures = [item for item in batch if isinstance(item, ParseFailure)]
@@ -213,10 +214,13 @@ async def run_scan(
             readable_again = [tags.path for tags in parsed if tags.path in bad_files]
             if readable_again:
                 await repository.forget_errors(session, readable_again)
-            action = await repository.requested_action(session, request.scan_id, utcnow())
             uncommitted += len(batch)
-            # A pause or cancel keeps what was stored so far.
-            if action or uncommitted >= COMMIT_FILES or time.monotonic() >= commit_due:
+            action = None
+            # Pause and cancel requests are read when the stored batches are committed, which
+            # keeps what was stored so far (SQLite would not see a newer request inside the
+            # transaction anyway).
+            if uncommitted >= COMMIT_FILES or time.monotonic() >= commit_due:
+                action = await repository.requested_action(session, request.scan_id, utcnow())
                 await session.commit()
                 uncommitted = 0
                 commit_due = time.monotonic() + COMMIT_SECONDS

@@ -27,6 +27,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from echo.core.db import Base, JSONType, UTCDateTime, new_id, utcnow
 
 PRESENT = text("missing_at IS NULL")
+MISSING = text("missing_at IS NOT NULL")
+MB_TAGGED = text("mbz_track_id IS NOT NULL")
 
 
 class Track(Base):
@@ -48,6 +50,14 @@ class Track(Base):
         Index(
             "ix_tracks_newest", "created_at", "id", sqlite_where=PRESENT, postgresql_where=PRESENT
         ),
+        # Only the rows with a value: every index is written on each insert of a scan.
+        Index("ix_tracks_missing_at", "missing_at", sqlite_where=MISSING, postgresql_where=MISSING),
+        Index(
+            "ix_tracks_mbz_track_id",
+            "mbz_track_id",
+            sqlite_where=MB_TAGGED,
+            postgresql_where=MB_TAGGED,
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
@@ -55,7 +65,7 @@ class Track(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     mtime_ns: Mapped[int] = mapped_column(BigInteger)
     # size + duration + tags: lets a moved or renamed file keep its id (see scanner/identity.py).
-    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
     suffix: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(1024))
     album_id: Mapped[uuid.UUID] = mapped_column(
@@ -88,7 +98,7 @@ class Track(Base):
     lyrics: Mapped[str | None] = mapped_column(Text)
     synced_lyrics: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONType)
     has_cover_art: Mapped[bool] = mapped_column(Boolean, default=False)
-    mbz_track_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    mbz_track_id: Mapped[str | None] = mapped_column(String(64))
     mbz_release_track_id: Mapped[str | None] = mapped_column(String(64))
     mbz_album_id: Mapped[str | None] = mapped_column(String(64))
     mbz_artist_id: Mapped[str | None] = mapped_column(String(64))
@@ -100,7 +110,7 @@ class Track(Base):
     rg_track_peak: Mapped[float | None] = mapped_column(Float)
     rg_album_gain: Mapped[float | None] = mapped_column(Float)
     rg_album_peak: Mapped[float | None] = mapped_column(Float)
-    missing_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    missing_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
