@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import socket
 import sys
 import time
 import uuid
@@ -31,6 +32,9 @@ console = Console()
 err = Console(stderr=True)
 
 T = TypeVar("T")
+
+# Each connection's socket send buffer (see serve).
+SEND_BUFFER_BYTES = 256 * 1024
 
 
 def load_settings() -> Settings:
@@ -74,7 +78,7 @@ def serve(
     gc.collect()
     gc.freeze()
     console.print(f"Echo listening on http://{settings.host}:{settings.port}")
-    uvicorn.run(
+    config = uvicorn.Config(
         application,
         host=settings.host,
         port=settings.port,
@@ -82,6 +86,14 @@ def serve(
         proxy_headers=True,
         timeout_graceful_shutdown=10,
     )
+    listener = config.bind_socket()
+    # Connections inherit the listening socket's send buffer. Left to autotuning, each stream
+    # pushed megabytes into a slow listener's socket buffers in its first second (200 players
+    # starting at once: a gigabyte copied by the kernel, and the first bytes of new streams
+    # queued behind it). 256 KiB (the kernel doubles it) still sends 40 Mbit/s over a 100 ms
+    # round trip.
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER_BYTES)
+    uvicorn.Server(config).run(sockets=[listener])
 
 
 @app.command()

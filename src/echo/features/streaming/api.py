@@ -48,7 +48,7 @@ class ClosingStreamingResponse(StreamingResponse):
 
     def __init__(
         self,
-        content: AsyncIterator[bytes],
+        content: AsyncIterator[bytes | memoryview],
         *,
         on_close: Callable[[], Awaitable[None]] | None = None,
         **kwargs: Any,
