@@ -268,3 +268,20 @@ def test_stream_info_matches_each_format(library: LibraryManifest) -> None:
             spec.bit_depth,
             2,
         ), fmt
+
+
+@pytest.mark.parametrize(("fmt", "named"), [("flac", "mp3"), ("mp3", "m4a"), ("opus", "ogg")])
+def test_a_file_under_another_formats_extension_reads_as_what_it_is(
+    library: LibraryManifest, fmt: str, named: str, tmp_path: Path
+) -> None:
+    # The common formats are opened by their extension only when the first bytes agree.
+    expected = library.of_format(fmt)
+    misnamed = tmp_path / f"misnamed.{named}"
+    shutil.copyfile(expected.path, misnamed)
+    tags = read_tags(str(misnamed))
+    assert (tags.title, tags.artists, tags.album) == (
+        expected.tags["title"],
+        expected.tags["artists"],
+        expected.tags["album"],
+    )
+    assert tags.duration == pytest.approx(expected.tags["duration"], abs=0.1)
