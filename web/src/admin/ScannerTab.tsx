@@ -118,7 +118,9 @@ export default function ScannerTab() {
     try {
       const answer = await scannerCommand(action, scanId);
       if (answer.status === "error") setCommandError(answer.message ?? action);
-      else if (action !== "cancel") setCurrent((before) => (before ? { ...before, status: action === "pause" ? "paused" : "scanning" } : before));
+      // "Paused" is shown when the scan says so (it pauses between batches): shown at once, a
+      // progress event of a batch still in hand would flip it back, and the button with it.
+      else if (action === "resume") setCurrent((before) => (before ? { ...before, status: "scanning" } : before));
     } catch {
       setCommandError(t("app.error.network"));
     }

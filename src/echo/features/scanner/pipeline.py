@@ -239,9 +239,11 @@ async def _run_scan(
             uncommitted += len(batch)
             action = None
             # Pause and cancel requests are read when the stored batches are committed, which
-            # keeps what was stored so far (SQLite would not see a newer request inside the
-            # transaction anyway).
+            # keeps what was stored so far; read after the commit, as a transaction on SQLite
+            # sees nothing committed after it began. The heartbeat is committed at once too: no
+            # transaction may stay open while the scan is paused.
             if uncommitted >= COMMIT_FILES or time.monotonic() >= commit_due:
+                await session.commit()
                 action = await repository.requested_action(session, request.scan_id, utcnow())
                 await session.commit()
                 uncommitted = 0
