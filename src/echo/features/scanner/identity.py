@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from echo.core.text import fold, sort_key
 
@@ -16,6 +17,7 @@ def artist_key(name: str, mbz_artist_id: str | None) -> str:
     return f"mbid:{mbz_artist_id}" if mbz_artist_id else f"name:{sort_key(name)}"
 
 
+@lru_cache(maxsize=65_536)  # asked once per track, the same for every track of an album
 def album_pid(
     mbz_album_id: str | None, album_artist_key: str, album_name: str, year: int | None
 ) -> str:

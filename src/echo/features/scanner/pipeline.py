@@ -41,10 +41,10 @@ log = logging.getLogger(__name__)
 MAX_ERROR_SAMPLES = 1000
 # Stored batches are committed together, up to this many files or this long after the last
 # commit: each SQLite commit rewrites the index pages the batch touched, so one commit per
-# batch of 200 cost a quarter of SQLite's time, while a 0.25 s transaction keeps other
+# batch of 200 cost a quarter of SQLite's time, while a 0.5 s transaction keeps other
 # writers (and pause/cancel requests) waiting no longer than that.
-COMMIT_FILES = 1000
-COMMIT_SECONDS = 0.25
+COMMIT_FILES = 2000
+COMMIT_SECONDS = 0.5
 # During a scan, a full garbage collection waits for this many young ones (default: 10).
 FULL_COLLECTIONS_DEFERRED = 1000
 # The fewest albums per cover task.

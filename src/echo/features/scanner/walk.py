@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from echo.core.paths import AUDIO_EXTENSIONS
 
@@ -18,8 +18,9 @@ SYSTEM_FOLDERS = frozenset(
 MAX_DEPTH = 40
 
 
-@dataclass(frozen=True, slots=True)
-class FileEntry:
+class FileEntry(NamedTuple):
+    """A tuple: every file crosses to a pool process and back, and tuples pickle cheapest."""
+
     path: str
     size: int
     mtime_ns: int
