@@ -384,7 +384,11 @@ async def test_a_scan_is_paused_cancelled_and_resumed_from_the_scanner_page(
             assert [scan["status"] for scan in scans] == ["cancelled"]
             assert scans[0]["filesScanned"] < COPIES * 6
 
-            # The next scan picks up what the cancelled one left, through a pause and a resume.
+            # The next scan picks up what the cancelled one left, plus as many new files (so a
+            # Pause pressed right after Start lands before it ends, even on a loaded machine),
+            # through a pause and a resume.
+            for copy in range(COPIES):
+                shutil.copytree(site.music / "Alpha", site.music / "More" / str(copy))
             await page.get_by_role("button", name="Start scan").click()
             await page.get_by_role("button", name="Pause", exact=True).click()
             await expect(status).to_have_text("Paused")
@@ -395,5 +399,5 @@ async def test_a_scan_is_paused_cancelled_and_resumed_from_the_scanner_page(
             )
             scans = api.get("/api/scanner")["scans"]
             assert [scan["status"] for scan in scans] == ["completed", "cancelled"]
-            # It parsed only what the cancelled scan had not reached.
-            assert 0 < scans[0]["filesScanned"] <= COPIES * 6
+            # It parsed only what the cancelled scan had not reached, and the new files.
+            assert COPIES * 6 < scans[0]["filesScanned"] <= COPIES * 6 * 2

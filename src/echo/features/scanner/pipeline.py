@@ -45,6 +45,8 @@ MAX_ERROR_SAMPLES = 1000
 # writers (and pause/cancel requests) waiting no longer than that.
 COMMIT_FILES = 2000
 COMMIT_SECONDS = 0.5
+# How often a scan looks for a pause or cancel request between batches.
+REQUEST_POLL_SECONDS = 0.05
 # During a scan, a full garbage collection waits for this many young ones (default: 10).
 FULL_COLLECTIONS_DEFERRED = 1000
 # The fewest albums per cover task.
@@ -218,8 +220,8 @@ async def _run_scan(
     touched_albums: set[uuid.UUID] = set()
     async with sessions() as session:
         uncommitted = 0
-        # The first batch is committed at once, so a request made just after the start is seen.
-        commit_due = time.monotonic()
+        commit_due = time.monotonic() + COMMIT_SECONDS
+        request_due = time.monotonic()  # the first batch looks for a request at once
         async for batch in parse_all(pool, to_parse, request.separators, window=pool_size * 2):
             parsed = [item for item in batch if not isinstance(item, ParseFailure)]
             failures = [item for item in batch if isinstance(item, ParseFailure)]
@@ -238,13 +240,16 @@ async def _run_scan(
                 await repository.forget_errors(session, readable_again)
             uncommitted += len(batch)
             action = None
-            # Pause and cancel requests are read when the stored batches are committed, which
-            # keeps what was stored so far; read after the commit, as a transaction on SQLite
-            # sees nothing committed after it began. The heartbeat is committed at once too: no
-            # transaction may stay open while the scan is paused.
-            if uncommitted >= COMMIT_FILES or time.monotonic() >= commit_due:
-                await session.commit()
-                action = await repository.requested_action(session, request.scan_id, utcnow())
+            # Pause and cancel requests are looked for between batches, in a session of their
+            # own: on SQLite the scan's transaction sees nothing committed after it began.
+            if time.monotonic() >= request_due:
+                async with sessions() as reader:
+                    action = await repository.requested(reader, request.scan_id)
+                request_due = time.monotonic() + REQUEST_POLL_SECONDS
+            # A pause or cancel keeps what was stored so far, and no transaction may stay open
+            # while the scan is paused.
+            if action or uncommitted >= COMMIT_FILES or time.monotonic() >= commit_due:
+                await repository.beat(session, request.scan_id, utcnow())
                 await session.commit()
                 uncommitted = 0
                 commit_due = time.monotonic() + COMMIT_SECONDS

@@ -57,9 +57,19 @@ async def interrupted_before(session: AsyncSession, scan_id: uuid.UUID) -> bool:
 
 async def requested_action(session: AsyncSession, scan_id: uuid.UUID, now: datetime) -> str | None:
     """Beats the heartbeat and returns a pending pause/resume/cancel request."""
+    await beat(session, scan_id, now)
+    return await requested(session, scan_id)
+
+
+async def beat(session: AsyncSession, scan_id: uuid.UUID, now: datetime) -> None:
+    """The scanning process is alive (a scan whose heartbeat stops is failed by the next)."""
     await session.execute(
         update(LibraryScan).where(LibraryScan.id == scan_id).values(heartbeat_at=now)
     )
+
+
+async def requested(session: AsyncSession, scan_id: uuid.UUID) -> str | None:
+    """The pending pause/resume/cancel request of a scan."""
     return await session.scalar(select(LibraryScan.requested).where(LibraryScan.id == scan_id))
 
 
