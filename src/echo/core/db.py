@@ -23,6 +23,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
 from echo.core.errors import ServiceUnavailable
+from echo.core.sqlite_driver import aiosqlite_driver
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,8 @@ def _connect_or_unavailable(
 
 def create_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, pool_size=5, max_overflow=5)
+        driver = {"module": aiosqlite_driver()} if url.startswith("sqlite+aiosqlite") else {}
+        engine = create_async_engine(url, pool_size=5, max_overflow=5, **driver)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     else:
         engine = create_async_engine(

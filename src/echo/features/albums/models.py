@@ -37,6 +37,8 @@ class Album(Base):
             sqlite_where=LISTED,
             postgresql_where=LISTED,
         ),
+        # Search: prefix matches in key order, the index scanned for the others.
+        Index("ix_albums_search", "search_key", "id", sqlite_where=LISTED, postgresql_where=LISTED),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
@@ -45,7 +47,7 @@ class Album(Base):
     name: Mapped[str] = mapped_column(String(512), index=True)
     order_album_name: Mapped[str] = mapped_column(String(512), index=True)
     # fold(name): what search matches, accent- and case-insensitive.
-    search_key: Mapped[str] = mapped_column(String(512), server_default="", index=True)
+    search_key: Mapped[str] = mapped_column(String(512), server_default="")
     sort_album_name: Mapped[str | None] = mapped_column(String(512))
     album_artist_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("artists.id", ondelete="RESTRICT"), index=True

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from echo.core.paging import Slice
-from echo.core.search import ranked_matches
+from echo.core.search import on_index, ranked_matches
 from echo.features.albums.models import Album
 from echo.features.albums.schemas import AlbumView, cover_url
 from echo.features.artists.models import Artist
@@ -152,7 +152,7 @@ class SqlAlbumRepository:
     async def search(
         self, session: AsyncSession, term: str, skip: int, take: int
     ) -> Slice[AlbumView]:
-        query = select(Album.id).where(listed())
+        query = on_index(select(Album.id), Album, "ix_albums_search").where(listed())
         ids, total = await ranked_matches(
             session, query, Album.search_key, Album.id, term, skip, take
         )

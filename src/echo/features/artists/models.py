@@ -5,21 +5,29 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Float, Integer, String, Text, Uuid
+from sqlalchemy import BigInteger, Float, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from echo.core.db import Base, UTCDateTime, new_id, utcnow
 
+LISTED = text("song_count > 0")
+
 
 class Artist(Base):
     __tablename__ = "artists"
+    __table_args__ = (
+        # Search: prefix matches in key order, the index scanned for the others.
+        Index(
+            "ix_artists_search", "search_key", "id", sqlite_where=LISTED, postgresql_where=LISTED
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(512), index=True)
     # Normalised sort key (see core.text.sort_key); artists without a MusicBrainz id match by it.
     order_artist_name: Mapped[str] = mapped_column(String(512), index=True)
     # fold(name): what search matches, accent- and case-insensitive.
-    search_key: Mapped[str] = mapped_column(String(512), server_default="", index=True)
+    search_key: Mapped[str] = mapped_column(String(512), server_default="")
     sort_name: Mapped[str | None] = mapped_column(String(512))
     mbz_artist_id: Mapped[str | None] = mapped_column(String(64), index=True)
     album_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -8,12 +8,12 @@ import uuid
 from datetime import timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from echo.core.db import utcnow
 from echo.core.paging import Slice
-from echo.core.search import ranked_matches
+from echo.core.search import on_index, ranked_matches
 from echo.features.artists.models import Artist
 from echo.features.artists.schemas import (
     ArtistStats,
@@ -32,7 +32,9 @@ RELATED_CUTOFF = 0.1
 
 
 def listed() -> ColumnElement[bool]:
-    return Artist.song_count > 0
+    """Artists with at least one track. A literal (not a bound 0), so that the databases see it
+    implies the condition of the partial search index."""
+    return Artist.song_count > literal_column("0")
 
 
 class ArtistRepository(Protocol):
@@ -82,7 +84,7 @@ class SqlArtistRepository:
     async def search(
         self, session: AsyncSession, term: str, skip: int, take: int
     ) -> Slice[ArtistView]:
-        query = select(Artist.id).where(listed())
+        query = on_index(select(Artist.id), Artist, "ix_artists_search").where(listed())
         ids, total = await ranked_matches(
             session, query, Artist.search_key, Artist.id, term, skip, take
         )

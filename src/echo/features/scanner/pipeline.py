@@ -357,7 +357,7 @@ async def _extract_covers(
     requests: list[CoverRequest] = []
     async with sessions() as session:
         if albums is None:
-            rows.extend((await session.execute(query)).tuples())
+            rows.extend(await session.execute(query))
         else:
             # A new album may have been emptied again by the purge and aggregate phases.
             remaining = set(
@@ -372,7 +372,7 @@ async def _extract_covers(
             ]
             others = sorted(albums.difference(new_albums))
             for chunk in _chunks(others, 500):
-                rows.extend((await session.execute(query.where(Album.id.in_(chunk)))).tuples())
+                rows.extend(await session.execute(query.where(Album.id.in_(chunk))))
     requests += _cover_requests(rows)
     if not requests:
         return 0

@@ -10,7 +10,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, Select, String, cast, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    String,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from echo.core.paging import Slice
@@ -29,7 +40,7 @@ from echo.features.artists.schemas import ArtistRef
 from echo.features.genres.models import Genre, track_genres
 from echo.features.genres.schemas import GenreRef, GenreTrackSort, Order
 from echo.features.play_tracking.models import UserPlayStats
-from echo.features.system_settings import repository as settings_repository
+from echo.features.system_settings.models import SystemSetting
 from echo.features.tracks.models import Track, TrackArtist, tracks_search
 from echo.features.tracks.schemas import TrackView
 
@@ -170,28 +181,27 @@ class SqlTrackRepository:
         )
 
     async def views(self, session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[TrackView]:
-        """The payloads of `ids`, in that order, with artists, genres and cover."""
+        """The payloads of `ids`, in that order, with artists, genres and cover: two statements,
+        as each one costs more than the work of building a page of views from its rows."""
         if not ids:
             return []
-        rows = await session.execute(_payload_query().where(Track.id.in_(ids)))
+        rows = (await session.execute(_payload_query().where(Track.id.in_(ids)))).all()
+        if not rows:
+            return []
         found = {row[0].id: row for row in rows}
-        artists = await _artists(session, ids)
-        genres = await _genres(session, ids)
-        chosen = await settings_repository.get_values(
-            session, [LIBRARY_PATH_SETTING, PREFER_TAGS_SETTING]
-        )
-        library = chosen.get(LIBRARY_PATH_SETTING)
+        artists, genres = await _credits(session, ids)
+        library, prefer_tags_value = rows[0][-2:]
         roots = [*self._library, library] if library else self._library
         # With a separator, deepest first: what relative_path tries, in its order.
         folders = sorted((root.rstrip(os.sep) + os.sep for root in roots), key=len, reverse=True)
-        prefer_tags = setting_on(chosen.get(PREFER_TAGS_SETTING), False)
+        prefer_tags = setting_on(prefer_tags_value, False)
         views = []
         for row in (found[i] for i in ids if i in found):
             track, cover_hash = row[0], row[1]
             view = _view(
                 track, cover_hash, artists.get(track.id, []), genres.get(track.id, []), folders
             )
-            views.append(_analysed(view, track, _Analysis(*row[2:]), prefer_tags))
+            views.append(_analysed(view, track, _Analysis(*row[2:-2]), prefer_tags))
         return views
 
 
@@ -217,7 +227,9 @@ class _Analysis:
 
 
 def _payload_query() -> Select[Track, *tuple[Any, ...]]:
-    """A track, its album's cover, and the `_Analysis` columns (outer joins on primary keys)."""
+    """A track, its album's cover, the `_Analysis` columns (outer joins on primary keys), and
+    the two settings the views depend on (the same on every row: uncorrelated subqueries, which
+    the database evaluates once, spare a statement)."""
     return (
         select(
             Track,
@@ -233,6 +245,8 @@ def _payload_query() -> Select[Track, *tuple[Any, ...]]:
             DjAnalysis.camelot_key,
             DjAnalysis.energy,
             DjAnalysis.danceability,
+            _setting(LIBRARY_PATH_SETTING),
+            _setting(PREFER_TAGS_SETTING),
         )
         .join(Album, Album.id == Track.album_id)
         .outerjoin(TrackLoudness, TrackLoudness.track_id == Track.id)
@@ -284,33 +298,45 @@ def _analysed(view: TrackView, track: Track, found: _Analysis, prefer_tags: bool
     )
 
 
-async def _artists(
-    session: AsyncSession, ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[ArtistRef]]:
-    rows = await session.execute(
-        select(TrackArtist.track_id, TrackArtist.artist_id, TrackArtist.artist_name)
-        .where(TrackArtist.track_id.in_(ids), TrackArtist.role == "artist")
-        .order_by(TrackArtist.track_id, TrackArtist.position)
-    )
-    found: dict[uuid.UUID, list[ArtistRef]] = {}
-    for track_id, artist_id, name in rows:
-        found.setdefault(track_id, []).append(ArtistRef(id=artist_id, name=name))
-    return found
+def _setting(key: str) -> ScalarSelect[str]:
+    return select(SystemSetting.value).where(SystemSetting.key == key).scalar_subquery()
 
 
-async def _genres(
+async def _credits(
     session: AsyncSession, ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[GenreRef]]:
-    rows = await session.execute(
-        select(track_genres.c.track_id, Genre.id, Genre.name)
+) -> tuple[dict[uuid.UUID, list[ArtistRef]], dict[uuid.UUID, list[GenreRef]]]:
+    """The artists credited on each track (in credit order) and its genres (by name), in one
+    statement."""
+    artist, genre = 0, 1
+    artists: Select[*tuple[Any, ...]] = select(
+        TrackArtist.track_id,
+        literal_column(str(artist)).label("kind"),
+        TrackArtist.position.label("rank"),
+        TrackArtist.artist_name.label("name"),
+        TrackArtist.artist_id.label("ref"),
+    ).where(TrackArtist.track_id.in_(ids), TrackArtist.role == "artist")
+    genres = (
+        select(
+            track_genres.c.track_id,
+            literal_column(str(genre)),
+            literal_column("0"),
+            Genre.name,
+            Genre.id,
+        )
         .join(Genre, Genre.id == track_genres.c.genre_id)
         .where(track_genres.c.track_id.in_(ids))
-        .order_by(track_genres.c.track_id, Genre.name, Genre.id)
     )
-    found: dict[uuid.UUID, list[GenreRef]] = {}
-    for track_id, genre_id, name in rows:
-        found.setdefault(track_id, []).append(GenreRef(id=genre_id, name=name))
-    return found
+    rows = await session.execute(
+        union_all(artists, genres).order_by("track_id", "kind", "rank", "name", "ref")
+    )
+    credited: dict[uuid.UUID, list[ArtistRef]] = {}
+    filed: dict[uuid.UUID, list[GenreRef]] = {}
+    for track_id, kind, _rank, name, ref in rows:
+        if kind == artist:
+            credited.setdefault(track_id, []).append(ArtistRef(id=ref, name=name))
+        else:
+            filed.setdefault(track_id, []).append(GenreRef(id=ref, name=name))
+    return credited, filed
 
 
 def relative_path(path: str, folders: Sequence[str]) -> str:
