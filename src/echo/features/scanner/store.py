@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 from pathlib import PurePath
 from typing import Any
@@ -32,6 +33,9 @@ from echo.features.scanner.identity import (
 )
 from echo.features.scanner.tags import TrackTags
 from echo.features.tracks.models import Track, TrackArtist
+
+# Bound values per SQLite statement: under the 32,766 SQLite allows since 3.32.
+SQLITE_VARIABLES = 30_000
 
 
 @dataclass(slots=True)
@@ -313,24 +317,47 @@ class LibraryWriter:
 
 
 async def _insert(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
-    """A multi-row INSERT through the driver's executemany, each value converted by its
-    column's own bind processor (so stored exactly as `session.execute(insert(table), rows)`
-    would store it). SQLAlchemy's generic per-row parameter handling cost more main-process
-    time than SQLite's own work on the 48 columns of a track. Every row has the same keys."""
+    """A multi-row INSERT, each value converted by its column's own bind processor (so stored
+    exactly as `session.execute(insert(table), rows)` would store it). SQLAlchemy's generic
+    per-row parameter handling cost more main-process time than SQLite's own work on the 48
+    columns of a track. Every row has the same keys.
+
+    On SQLite the rows go in statements of hundreds of rows, not one execution per row: every
+    statement on `tracks` opens a savepoint, at which the full-text index its trigger feeds
+    (`tracks_search`) writes out its pending terms, so row by row it wrote a segment per track
+    and merged them (0.6 s of SQLite's 1.1 s for 20,000 tracks; 0.05 s in statements of 600)."""
     if not rows:
         return
     connection = await session.connection()
-    sql, keys, processors = _insert_plan(connection.dialect, table, tuple(rows[0]))
+    dialect = connection.dialect
+    sql, keys, processors = _insert_plan(dialect, table, tuple(rows[0]))
+    params = _bound(rows, keys, processors)
+    if dialect.name != "sqlite":
+        await connection.exec_driver_sql(sql, params)
+        return
+    per_statement = SQLITE_VARIABLES // len(keys)
+    for start in range(0, len(params), per_statement):
+        chunk = params[start : start + per_statement]
+        await connection.exec_driver_sql(
+            _many_rows(sql, len(chunk)), tuple(chain.from_iterable(chunk))
+        )
+
+
+def _bound(
+    rows: list[dict[str, Any]],
+    keys: tuple[str, ...],
+    processors: tuple[tuple[int, Callable[[Any], Any]], ...],
+) -> list[tuple[Any, ...]]:
+    """Each row's values in `keys` order, converted for the driver."""
     values = itemgetter(*keys)
     if not processors:
-        await connection.exec_driver_sql(sql, [values(row) for row in rows])
-        return
+        return [values(row) if len(keys) > 1 else (values(row),) for row in rows]
     params: list[tuple[Any, ...]] = []
     # The batch's timestamp and its artist, album and genre ids repeat row after row: a value
     # that is the same object as in the previous row is not converted again.
     last: list[tuple[Any, Any]] = [(_UNSET, None)] * len(processors)
     for row in rows:
-        converted = list(values(row))
+        converted = list(values(row)) if len(keys) > 1 else [values(row)]
         for slot, (index, process) in enumerate(processors):
             value = converted[index]
             previous, result = last[slot]
@@ -339,7 +366,14 @@ async def _insert(session: AsyncSession, table: Table, rows: list[dict[str, Any]
                 last[slot] = (value, result)
             converted[index] = result
         params.append(tuple(converted))
-    await connection.exec_driver_sql(sql, params)
+    return params
+
+
+@lru_cache(maxsize=64)
+def _many_rows(sql: str, count: int) -> str:
+    """A one-row `INSERT ... VALUES (?, ...)` made to insert `count` rows."""
+    head, row = sql.rsplit(" VALUES ", 1)
+    return f"{head} VALUES {', '.join([row] * count)}"
 
 
 _UNSET = object()
