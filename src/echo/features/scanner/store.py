@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -34,8 +35,8 @@ from echo.features.scanner.identity import (
 from echo.features.scanner.tags import TrackTags
 from echo.features.tracks.models import Track, TrackArtist
 
-# Bound values per SQLite statement: under the 32,766 SQLite allows since 3.32.
-SQLITE_VARIABLES = 30_000
+# Bound values per INSERT: under the 32,766 SQLite (since 3.32) and asyncpg (32,767) allow.
+VALUES_PER_STATEMENT = 30_000
 
 
 @dataclass(slots=True)
@@ -322,20 +323,18 @@ async def _insert(session: AsyncSession, table: Table, rows: list[dict[str, Any]
     per-row parameter handling cost more main-process time than SQLite's own work on the 48
     columns of a track. Every row has the same keys.
 
-    On SQLite the rows go in statements of hundreds of rows, not one execution per row: every
+    The rows go in statements of hundreds of rows, not one execution per row. On SQLite every
     statement on `tracks` opens a savepoint, at which the full-text index its trigger feeds
-    (`tracks_search`) writes out its pending terms, so row by row it wrote a segment per track
-    and merged them (0.6 s of SQLite's 1.1 s for 20,000 tracks; 0.05 s in statements of 600)."""
+    (`tracks_search`) writes out its pending terms: row by row it wrote a segment per track and
+    merged them (0.6 s of SQLite's 1.1 s for 20,000 tracks; 0.05 s in statements of 600). On
+    PostgreSQL it saves a fifth of the inserts' time over asyncpg's executemany."""
     if not rows:
         return
     connection = await session.connection()
     dialect = connection.dialect
     sql, keys, processors = _insert_plan(dialect, table, tuple(rows[0]))
     params = _bound(rows, keys, processors)
-    if dialect.name != "sqlite":
-        await connection.exec_driver_sql(sql, params)
-        return
-    per_statement = SQLITE_VARIABLES // len(keys)
+    per_statement = VALUES_PER_STATEMENT // len(keys)
     for start in range(0, len(params), per_statement):
         chunk = params[start : start + per_statement]
         await connection.exec_driver_sql(
@@ -371,9 +370,18 @@ def _bound(
 
 @lru_cache(maxsize=64)
 def _many_rows(sql: str, count: int) -> str:
-    """A one-row `INSERT ... VALUES (?, ...)` made to insert `count` rows."""
+    """A one-row `INSERT ... VALUES (?, ...)` made to insert `count` rows; numbered
+    placeholders (asyncpg's `$1`) are numbered on from row to row."""
     head, row = sql.rsplit(" VALUES ", 1)
-    return f"{head} VALUES {', '.join([row] * count)}"
+    if "$1" not in row:
+        return f"{head} VALUES {', '.join([row] * count)}"
+    pieces = re.split(r"\$\d+", row)  # around $1, $2, ... in order
+    width = len(pieces) - 1
+    rows = (
+        "".join(f"{piece}${offset + n + 1}" for n, piece in enumerate(pieces[:-1])) + pieces[-1]
+        for offset in range(0, count * width, width)
+    )
+    return f"{head} VALUES {', '.join(rows)}"
 
 
 _UNSET = object()
