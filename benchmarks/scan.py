@@ -182,10 +182,17 @@ def main() -> None:
 
     for label, figures in (("SQLite", sqlite), ("PostgreSQL", postgres)):
         rate = figures["full_files"] / figures["full"]
+        share = rate / parse_rate
+        # The rate target is the default setup's (SQLite); PostgreSQL's is the ratio below.
+        rate_target = (
+            f"target ≥ {TARGETS['scan_vs_bare_parse']:.0%}: "
+            f"{_verdict(share >= TARGETS['scan_vs_bare_parse'])}"
+            if label == "SQLite"
+            else "target: within the ratio to SQLite below"
+        )
         print(
             f"{label}: full scan {figures['full']:.1f} s = {rate:.0f} files/s "
-            f"({rate / parse_rate:.0%} of bare tag reading; target ≥ "
-            f"{TARGETS['scan_vs_bare_parse']:.0%}: {_verdict(rate / parse_rate >= 0.5)}); "
+            f"({share:.0%} of bare tag reading; {rate_target}); "
             f"no-change rescan {figures['rescan']:.3f} s = {figures['rescan'] / walk_seconds:.1f}× "
             f"walk+stat (target ≤ {TARGETS['rescan_seconds']} s: "
             f"{_verdict(figures['rescan'] <= TARGETS['rescan_seconds'])}); "
