@@ -6,10 +6,11 @@ import sys
 import uuid
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, FromClause, Select, Table, and_, case, func, select
+from sqlalchemy import ColumnElement, FromClause, Select, String, Table, and_, case, func, select
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.types import TypeEngine
 
 from echo.core.errors import InvalidInput
 from echo.core.text import fold
@@ -58,13 +59,19 @@ def contains(column: Column, term: str, dialect: str) -> ColumnElement[bool]:
     return _position(column, term, dialect) > 0
 
 
-def starts_with(column: Column, term: str, dialect: str) -> ColumnElement[bool]:
-    """Keys beginning with `term`, as a range of the key's B-tree index: SQLite compares keys
-    byte by byte, so they lie between `term` and `term` with its last character raised; on
-    PostgreSQL LIKE 'term%' is read from the B-tree under the C collation and from the trigram
-    index under others."""
+def key_type(length: int) -> TypeEngine[str]:
+    """The type of a `search_key` column. On PostgreSQL under the C collation, so that keys
+    compare code point by code point as on SQLite (under a database's linguistic collation,
+    LIKE 'term%' cannot use the B-tree and filtered the whole index: 5 ms at 100,000 tracks)."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
+def starts_with(column: Column, term: str) -> ColumnElement[bool]:
+    """Keys beginning with `term`, as a range of the key's B-tree index: keys compare code
+    point by code point (`key_type`), so they lie between `term` and `term` with its last
+    character raised."""
     last = ord(term[-1])
-    if dialect == "postgresql" or last == sys.maxunicode:
+    if last == sys.maxunicode:
         return column.like(f"{_escape_like(term)}%", escape="\\")
     return and_(column >= term, column < term[:-1] + chr(last + 1))
 
@@ -111,7 +118,7 @@ async def ranked_matches(
     if dialect != "sqlite" or len(term) < TRIGRAM:
         trigrams = None  # the table exists on SQLite only, and matches 3+ characters
     if take > 0:
-        prefixed = query.where(starts_with(key, term, dialect)).order_by(key, tie_breaker)
+        prefixed = query.where(starts_with(key, term)).order_by(key, tie_breaker)
         ids = list(await session.scalars(prefixed.offset(skip).limit(take)))
         if len(ids) == take:
             return ids, await _count_matches(session, query, key, term, dialect, trigrams)

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from echo.core.db import Base, UTCDateTime, new_id, utcnow
+from echo.core.search import key_type
 
 LISTED = text("song_count > 0")
 
@@ -47,7 +48,7 @@ class Album(Base):
     name: Mapped[str] = mapped_column(String(512), index=True)
     order_album_name: Mapped[str] = mapped_column(String(512), index=True)
     # fold(name): what search matches, accent- and case-insensitive.
-    search_key: Mapped[str] = mapped_column(String(512), server_default="")
+    search_key: Mapped[str] = mapped_column(key_type(512), server_default="")
     sort_album_name: Mapped[str | None] = mapped_column(String(512))
     album_artist_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("artists.id", ondelete="RESTRICT"), index=True

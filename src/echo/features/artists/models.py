@@ -9,6 +9,7 @@ from sqlalchemy import BigInteger, Float, Index, Integer, String, Text, Uuid, te
 from sqlalchemy.orm import Mapped, mapped_column
 
 from echo.core.db import Base, UTCDateTime, new_id, utcnow
+from echo.core.search import key_type
 
 LISTED = text("song_count > 0")
 
@@ -27,7 +28,7 @@ class Artist(Base):
     # Normalised sort key (see core.text.sort_key); artists without a MusicBrainz id match by it.
     order_artist_name: Mapped[str] = mapped_column(String(512), index=True)
     # fold(name): what search matches, accent- and case-insensitive.
-    search_key: Mapped[str] = mapped_column(String(512), server_default="")
+    search_key: Mapped[str] = mapped_column(key_type(512), server_default="")
     sort_name: Mapped[str | None] = mapped_column(String(512))
     mbz_artist_id: Mapped[str | None] = mapped_column(String(64), index=True)
     album_count: Mapped[int] = mapped_column(Integer, default=0)

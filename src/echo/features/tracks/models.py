@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from echo.core.db import Base, JSONType, UTCDateTime, new_id, utcnow
+from echo.core.search import key_type
 
 PRESENT = text("missing_at IS NULL")
 MISSING = text("missing_at IS NOT NULL")
@@ -78,7 +79,7 @@ class Track(Base):
     album_artist_name: Mapped[str] = mapped_column(String(512))
     order_title: Mapped[str] = mapped_column(String(1024), index=True)
     # fold(title): what search matches, accent- and case-insensitive.
-    search_key: Mapped[str] = mapped_column(String(1024), server_default="")
+    search_key: Mapped[str] = mapped_column(key_type(1024), server_default="")
     sort_title: Mapped[str | None] = mapped_column(String(1024))
     track_number: Mapped[int | None] = mapped_column(Integer)
     track_total: Mapped[int | None] = mapped_column(Integer)
