@@ -493,6 +493,38 @@ async def test_a_changed_file_is_the_only_one_read_again(
     }
 
 
+async def test_track_search_follows_retitled_touched_and_missing_files(
+    services: Services, library: LibraryManifest
+) -> None:
+    """Search by a part of the title that starts no word (on SQLite: the trigram index the
+    tracks triggers keep) after each kind of rescan."""
+
+    async def found(part: str) -> list[uuid.UUID]:
+        async with services.sessions() as session:
+            page = await services.library.tracks.source.search(session, part, 0, 50)
+        assert page.total == len(page.items)
+        return [track.id for track in page.items]
+
+    await scan(services)
+    ids = {path: track.id for path, track in (await tracks_by_path(services)).items()}
+    retitled = library.file("02 Repeated.ogg").path
+    touched = library.file("Old Song.mp3").path
+    assert ids[str(retitled)] in await found("peated")
+    assert await found("ld son") == [ids[str(touched)]]
+
+    tag_file(retitled, title="Encore Une Fois")
+    touch_later(retitled)
+    touch_later(touched)  # read again, the same title
+    await scan(services)
+    assert ids[str(retitled)] not in await found("peated")
+    assert await found("core une") == [ids[str(retitled)]]
+    assert await found("ld son") == [ids[str(touched)]]
+
+    touched.unlink()
+    await scan(services)  # missing, kept (purge policy "never")
+    assert await found("ld son") == []
+
+
 async def test_an_added_file_adds_one_track_to_its_album(
     services: Services, library: LibraryManifest
 ) -> None:
