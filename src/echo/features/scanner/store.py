@@ -321,7 +321,7 @@ async def _insert(session: AsyncSession, table: Table, rows: list[dict[str, Any]
     """A multi-row INSERT, each value converted by its column's own bind processor (so stored
     exactly as `session.execute(insert(table), rows)` would store it). SQLAlchemy's generic
     per-row parameter handling cost more main-process time than SQLite's own work on the 48
-    columns of a track. Every row has the same keys.
+    columns of a track. Every row has the same keys, two or more.
 
     The rows go in statements of hundreds of rows, not one execution per row. On SQLite every
     statement on `tracks` opens a savepoint, at which the full-text index its trigger feeds
@@ -331,8 +331,7 @@ async def _insert(session: AsyncSession, table: Table, rows: list[dict[str, Any]
     if not rows:
         return
     connection = await session.connection()
-    dialect = connection.dialect
-    sql, keys, processors = _insert_plan(dialect, table, tuple(rows[0]))
+    sql, keys, processors = _insert_plan(connection.dialect, table, tuple(rows[0]))
     params = _bound(rows, keys, processors)
     per_statement = VALUES_PER_STATEMENT // len(keys)
     for start in range(0, len(params), per_statement):
@@ -350,13 +349,13 @@ def _bound(
     """Each row's values in `keys` order, converted for the driver."""
     values = itemgetter(*keys)
     if not processors:
-        return [values(row) if len(keys) > 1 else (values(row),) for row in rows]
+        return [values(row) for row in rows]
     params: list[tuple[Any, ...]] = []
     # The batch's timestamp and its artist, album and genre ids repeat row after row: a value
     # that is the same object as in the previous row is not converted again.
     last: list[tuple[Any, Any]] = [(_UNSET, None)] * len(processors)
     for row in rows:
-        converted = list(values(row)) if len(keys) > 1 else [values(row)]
+        converted = list(values(row))
         for slot, (index, process) in enumerate(processors):
             value = converted[index]
             previous, result = last[slot]
